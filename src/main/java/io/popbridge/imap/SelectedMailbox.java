@@ -1,0 +1,23 @@
+package io.popbridge.imap;
+
+import java.util.Set;
+
+/**
+ * What SELECT/EXAMINE reported.
+ *
+ * @param exists message count
+ * @param uidValidity UIDVALIDITY (0 if the server sent none)
+ * @param uidNext UIDNEXT (0 if none)
+ * @param flags FLAGS, as sent (e.g. "\Seen", "$Label")
+ * @param permanentFlags PERMANENTFLAGS as sent, including "\*" when new keywords may be created
+ * @param highestModSeq HIGHESTMODSEQ (0 if none)
+ * @param readOnly whether the server answered [READ-ONLY]
+ */
+public record SelectedMailbox(long exists, long uidValidity, long uidNext, Set<String> flags,
+        Set<String> permanentFlags, long highestModSeq, boolean readOnly) {
+
+    /** Whether the keyword (or any new keyword, via "\*") can be stored permanently. */
+    public boolean allowsKeyword(String keyword) {
+        return permanentFlags.contains("\\*") || permanentFlags.stream().anyMatch(f -> f.equalsIgnoreCase(keyword));
+    }
+}
