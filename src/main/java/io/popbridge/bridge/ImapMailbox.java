@@ -1,0 +1,160 @@
+package io.popbridge.bridge;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.popbridge.imap.ImapClient;
+import io.popbridge.imap.SelectedMailbox;
+import io.popbridge.pop3.BodySink;
+import io.popbridge.pop3.FailureKind;
+import io.popbridge.pop3.Mailbox;
+import io.popbridge.pop3.MailboxException;
+import io.popbridge.pop3.MessageEntry;
+import java.util.List;
+import java.util.SortedSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A POP3 mailbox served from one selected IMAP mailbox. Event-loop confined, like the client.
+ */
+final class ImapMailbox implements Mailbox {
+
+    private static final Logger log = LoggerFactory.getLogger(ImapMailbox.class);
+
+    /** First TOP body window; doubled per further window up to {@link #MAX_TOP_WINDOW}. */
+    static final int FIRST_TOP_WINDOW = 4096;
+    static final int MAX_TOP_WINDOW = 1 << 20;
+
+    private final ImapClient client;
+    private final EventLoop loop;
+    private final BridgeOptions options;
+    private final SelectedMailbox selected;
+    private final Snapshot snapshot;
+    /** Commands whose answer is still outstanding; abandon() closes instead of logging out then. */
+    private int busy;
+    private boolean closed;
+
+    ImapMailbox(ImapClient client, EventLoop loop, BridgeOptions options, SelectedMailbox selected,
+            Snapshot snapshot) {
+        this.client = client;
+        this.loop = loop;
+        this.options = options;
+        this.selected = selected;
+        this.snapshot = snapshot;
+    }
+
+    @Override
+    public List<MessageEntry> messages() {
+        return snapshot.entries();
+    }
+
+    @Override
+    public void retrieve(int number, BodySink sink) {
+        long uid = snapshot.uid(number);
+        long listed = snapshot.entries().get(number - 1).size();
+        BodyRelay relay = new BodyRelay(client, sink);
+        busy++;
+        client.uidFetchBody(uid, "BODY.PEEK[]", relay).addListener(done -> {
+            busy--;
+            if (!done.isSuccess()) {
+                sink.fail(Failures.upstream("RETR uid " + uid, done.cause()));
+                return;
+            }
+            if (!relay.started) {
+                sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " no longer exists"));
+                return;
+            }
+            if (relay.received != listed) {
+                // The whole message is sent anyway: truncating or padding would corrupt it.
+                log.warn("uid {}: RFC822.SIZE {} but the server sent {} octets", uid, listed, relay.received);
+            }
+            sink.end();
+            if (options.retrievePolicy() == RetrievePolicy.SEEN) {
+                client.uidStore(Long.toString(uid), "+FLAGS.SILENT", List.of("\\Seen")).addListener(stored -> {
+                    if (!stored.isSuccess()) {
+                        log.info("could not mark uid {} \\Seen: {}", uid, stored.cause().getMessage());
+                    }
+                });
+            }
+        });
+    }
+
+    @Override
+    public void top(int number, long lines, BodySink sink) {
+        long uid = snapshot.uid(number);
+        BodyRelay header = new BodyRelay(client, sink);
+        busy++;
+        client.uidFetchBody(uid, "BODY.PEEK[HEADER]", header).addListener(done -> {
+            busy--;
+            if (!done.isSuccess()) {
+                sink.fail(Failures.upstream("TOP uid " + uid, done.cause()));
+            } else if (!header.started) {
+                sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " no longer exists"));
+            } else if (lines == 0) {
+                sink.end();
+            } else {
+                topWindow(uid, new TopRelay(client, sink, lines), 0, FIRST_TOP_WINDOW);
+            }
+        });
+    }
+
+    private void topWindow(long uid, TopRelay relay, long offset, int length) {
+        busy++;
+        client.uidFetchBody(uid, "BODY.PEEK[TEXT]<" + offset + "." + length + ">", relay).addListener(done -> {
+            busy--;
+            if (!done.isSuccess()) {
+                relay.sink.fail(Failures.upstream("TOP uid " + uid, done.cause()));
+            } else if ((Integer) done.getNow() == 0) {
+                relay.sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " vanished during TOP"));
+            } else if (relay.satisfied() || relay.announced < length) {
+                relay.sink.end(); // enough lines, or the body ended inside this window
+            } else {
+                topWindow(uid, relay, offset + length, Math.min(length * 2, MAX_TOP_WINDOW));
+            }
+        });
+    }
+
+    @Override
+    public Future<Void> commit(SortedSet<Integer> deleted) {
+        Promise<Void> promise = loop.newPromise();
+        if (deleted.isEmpty()) {
+            logout();
+            return promise.setSuccess(null);
+        }
+        long[] uids = deleted.stream().mapToLong(snapshot::uid).sorted().toArray();
+        List<String> sets = UidSets.of(uids);
+        Policies.apply(client, loop, options, selected, sets).addListener(applied -> {
+            if (applied.isSuccess()) {
+                log.debug("applied {} to {} messages", options.deletePolicy(), uids.length);
+                logout();
+                promise.setSuccess(null);
+            } else {
+                close();
+                promise.setFailure(Failures.upstream("delete policy " + options.deletePolicy(), applied.cause()));
+            }
+        });
+        return promise;
+    }
+
+    @Override
+    public void abandon() {
+        if (busy > 0) {
+            close(); // a transfer is under way: do not read the rest of it just to say goodbye
+        } else {
+            logout();
+        }
+    }
+
+    private void logout() {
+        if (!closed) {
+            closed = true;
+            client.logout();
+        }
+    }
+
+    private void close() {
+        closed = true;
+        client.close();
+    }
+}

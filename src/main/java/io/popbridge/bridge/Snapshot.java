@@ -1,0 +1,56 @@
+package io.popbridge.bridge;
+
+import io.popbridge.imap.FetchedMessage;
+import io.popbridge.pop3.MessageEntry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The POP3 view of a mailbox taken at login: messages that are neither {@code \Deleted} nor hidden,
+ * numbered 1..n in UID order.
+ */
+final class Snapshot {
+
+    static final Snapshot EMPTY = new Snapshot(new long[0], List.of());
+
+    private final long[] uids;
+    private final List<MessageEntry> entries;
+
+    private Snapshot(long[] uids, List<MessageEntry> entries) {
+        this.uids = uids;
+        this.entries = entries;
+    }
+
+    static Snapshot of(List<FetchedMessage> listing, long uidValidity, String hideKeyword) {
+        List<FetchedMessage> visible = new ArrayList<>(listing.size());
+        for (FetchedMessage m : listing) {
+            if (m.uid() > 0 && m.rfc822Size() >= 0 && !ImapMailboxProvider.hasFlag(m, "\\Deleted")
+                    && !ImapMailboxProvider.hasFlag(m, hideKeyword)) {
+                visible.add(m);
+            }
+        }
+        visible.sort((a, b) -> Long.compare(a.uid(), b.uid()));
+        long[] uids = new long[visible.size()];
+        List<MessageEntry> entries = new ArrayList<>(visible.size());
+        int n = 0;
+        for (FetchedMessage m : visible) {
+            if (n > 0 && uids[n - 1] == m.uid()) {
+                continue; // a server that reports one message twice (flag update in between)
+            }
+            uids[n++] = m.uid();
+            entries.add(new MessageEntry(m.rfc822Size(), Uidl.of(uidValidity, m.uid())));
+        }
+        return new Snapshot(Arrays.copyOf(uids, n), Collections.unmodifiableList(entries));
+    }
+
+    List<MessageEntry> entries() {
+        return entries;
+    }
+
+    /** UID of POP3 message {@code number} (1-based). */
+    long uid(int number) {
+        return uids[number - 1];
+    }
+}

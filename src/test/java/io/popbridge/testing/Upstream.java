@@ -1,0 +1,43 @@
+package io.popbridge.testing;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.popbridge.imap.UpstreamEndpoint;
+import java.io.IOException;
+
+/** A GreenMail IMAP server on loopback with one user, for end-to-end tests. */
+public final class Upstream implements AutoCloseable {
+
+    public static final String USER = "alice";
+    public static final String PASSWORD = "pa ss\"wörd\\";
+
+    private final GreenMail greenMail;
+
+    public Upstream() {
+        greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+        greenMail.start();
+        greenMail.setUser("alice@example.com", USER, PASSWORD);
+    }
+
+    public GreenMail greenMail() {
+        return greenMail;
+    }
+
+    public int port() {
+        return greenMail.getImap().getPort();
+    }
+
+    public UpstreamEndpoint endpoint() {
+        return new UpstreamEndpoint("127.0.0.1", port(), UpstreamEndpoint.Security.PLAIN);
+    }
+
+    /** A direct IMAP connection as the user (the oracle). */
+    public RawImap imap() throws IOException {
+        return new RawImap("127.0.0.1", port(), USER, PASSWORD);
+    }
+
+    @Override
+    public void close() {
+        greenMail.stop();
+    }
+}
