@@ -91,6 +91,7 @@ public final class Cli implements Callable<Integer> {
             } catch (ConfigException e) {
                 return usage(e.getMessage());
             }
+            Logging.apply(loaded.logFormat());
             launcher.start(loaded, false);
             return EXIT_OK;
         }
@@ -108,6 +109,7 @@ public final class Cli implements Callable<Integer> {
             } catch (ConfigException e) {
                 return usage(e.getMessage());
             }
+            Logging.apply(loaded.logFormat());
             launcher.start(loaded, true);
             return EXIT_OK;
         }
