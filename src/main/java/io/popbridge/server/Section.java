@@ -19,6 +19,8 @@ final class Section {
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
+    static final Duration MAX_DURATION = Duration.ofHours(24);
+
     private final String prefix;
     private final JsonNode node;
     private final List<String> known;
@@ -135,12 +137,17 @@ final class Section {
         if (amount == 0) {
             throw new ConfigException(name(key), "must be longer than zero");
         }
-        return switch (m.group(2)) {
+        Duration duration = switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
             default -> Duration.ofHours(amount);
         };
+        // Timers take nanoseconds; a day is far past any useful timeout and far from overflow.
+        if (duration.compareTo(MAX_DURATION) > 0) {
+            throw new ConfigException(name(key), "must be at most 24h, found '" + value.textValue() + "'");
+        }
+        return duration;
     }
 
     private JsonNode get(String key) {

@@ -158,6 +158,13 @@ class CliTest {
     }
 
     @Test
+    void missingConfigFileExitsTwo() {
+        Path file = dir.resolve("nope.yaml");
+        assertEquals(2, run("--config", file.toString()));
+        assertEquals("popbridge: " + file + ": no such file", err.toString().strip());
+    }
+
+    @Test
     void demoAndUpstreamExcludeEachOther() {
         assertEquals(2, run("--demo", "--upstream", "imaps://mail.example.com"));
         assertEquals("popbridge: --demo and --upstream cannot be used together", err.toString().strip());

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.popbridge.bridge.BridgeOptions;
 import io.popbridge.bridge.DeletePolicy;
 import io.popbridge.bridge.RetrievePolicy;
@@ -23,6 +26,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLEngine;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,6 +68,8 @@ class ConfigLoaderTest {
                 Arguments.of(URL + "  connect-timeout: 10 sec\n", "upstream.connect-timeout", "expected a duration"),
                 Arguments.of(URL + "  command-timeout: 0s\n", "upstream.command-timeout", "longer than zero"),
                 Arguments.of(URL + "  command-timeout: -5s\n", "upstream.command-timeout", "expected a duration"),
+                Arguments.of(URL + "  command-timeout: 25h\n", "upstream.command-timeout", "at most 24h"),
+                Arguments.of(URL + "  command-timeout: 999999999h\n", "upstream.command-timeout", "at most 24h"),
                 Arguments.of(URL + "  mailbox:\n", "upstream.mailbox", "has no value"),
                 Arguments.of(URL + "policy:\n  delete: foo\n", "policy.delete",
                         "'foo' is not a delete policy (expected hide, seen, expunge or move:<folder>)"),
@@ -257,6 +264,29 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
         assertEquals("upstream.ca-file", e.key());
         assertTrue(e.problem().startsWith("cannot use " + ca + " as a PEM CA bundle"), e.getMessage());
+    }
+
+    @Test
+    void tlsContextOffersOnlyTls13And12AndVerifiesHostNames() throws Exception {
+        SslContext ssl = ConfigLoader.load(write(URL)).bridge().imap().sslContext();
+        SSLEngine engine = ssl.newEngine(ByteBufAllocator.DEFAULT, "mail.example.com", 993);
+        assertTrue(engine.getUseClientMode());
+        assertTrue(Set.of("TLSv1.3", "TLSv1.2").containsAll(List.of(engine.getEnabledProtocols())),
+                List.of(engine.getEnabledProtocols()).toString());
+        assertEquals("HTTPS", engine.getSSLParameters().getEndpointIdentificationAlgorithm());
+    }
+
+    @Test
+    void caFileReplacesTheTrustStore() throws Exception {
+        SelfSignedCertificate ca = new SelfSignedCertificate("ca.popbridge.test");
+        try {
+            Path pem = dir.resolve("ca.pem");
+            Files.copy(ca.certificate().toPath(), pem);
+            ServerConfig config = ConfigLoader.load(write(URL + "  ca-file: " + pem + "\n"));
+            assertNotNull(config.bridge().imap().sslContext());
+        } finally {
+            ca.delete();
+        }
     }
 
     @Test
