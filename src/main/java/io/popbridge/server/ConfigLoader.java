@@ -262,7 +262,7 @@ public final class ConfigLoader {
             }
             String dataDir = top.string("data-dir", null);
             if (dataDir != null) {
-                s.dataDir = Path.of(dataDir);
+                s.dataDir = Path.of(dataDir).normalize();
             }
             String format = top.string("log-format", "text");
             s.logFormat = switch (format.toLowerCase(Locale.ROOT)) {
