@@ -82,7 +82,6 @@ public final class Cli implements Callable<Integer> {
         if (config == null && upstream == null && !demo) {
             return usage("an upstream IMAP server is needed: pass --upstream URL, --config FILE with upstream.url, or --demo");
         }
-        // Checked once without the demo, so a bad file fails before anything starts.
         ConfigLoader.Overrides overrides = new ConfigLoader.Overrides(listen, upstream, allowPlaintextUpstream);
         if (!demo) {
             ServerConfig loaded;
@@ -96,7 +95,8 @@ public final class Cli implements Callable<Integer> {
             return EXIT_OK;
         }
         try {
-            // Any upstream.url in the file is replaced by the demo's, but the rest must be valid.
+            // Validated before the demo starts, so a bad file fails with nothing to stop. Any
+            // upstream.url in the file is replaced by the demo's; the rest of the file applies.
             ConfigLoader.load(config, new ConfigLoader.Overrides(listen, "imap://127.0.0.1", false));
         } catch (ConfigException e) {
             return usage(e.getMessage());
