@@ -1,0 +1,335 @@
+package io.popbridge.server;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.popbridge.bridge.BridgeOptions;
+import io.popbridge.bridge.DeletePolicy;
+import io.popbridge.bridge.RetrievePolicy;
+import io.popbridge.imap.ImapClientOptions;
+import io.popbridge.imap.UpstreamEndpoint;
+import io.popbridge.pop3.Pop3Options;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads the YAML configuration file, applies command-line overrides and validates everything.
+ *
+ * <p>Validation walks the YAML tree itself (no data binding), so that every error names the full
+ * dotted key; unknown keys, wrong types and out-of-range values are errors, never ignored.
+ */
+public final class ConfigLoader {
+
+    /**
+     * Values given on the command line; each non-null one replaces the file's.
+     *
+     * @param listen {@code --listen HOST:PORT}, or null
+     * @param upstreamUrl {@code --upstream URL}, or null
+     * @param allowPlaintextUpstream {@code --allow-plaintext-upstream}; true wins over the file
+     */
+    public record Overrides(String listen, String upstreamUrl, boolean allowPlaintextUpstream) {
+        public static final Overrides NONE = new Overrides(null, null, false);
+    }
+
+    public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
+    private static final List<String> TOP = List.of("listen", "data-dir", "log-format", "upstream", "policy", "pop3");
+    private static final List<String> UPSTREAM =
+            List.of("url", "allow-plaintext", "ca-file", "connect-timeout", "command-timeout", "mailbox");
+    private static final List<String> POLICY = List.of("delete", "retrieve", "hide-keyword");
+    private static final List<String> POP3 = List.of("idle-timeout", "login-timeout", "max-bad-commands", "implementation");
+
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private ConfigLoader() {
+    }
+
+    /** Loads {@code file} with no overrides. */
+    public static ServerConfig load(Path file) throws ConfigException {
+        return load(file, Overrides.NONE);
+    }
+
+    /**
+     * Loads {@code file} (or only defaults when null) and applies {@code overrides}.
+     *
+     * @throws ConfigException naming the file and key, or the option, at fault
+     */
+    public static ServerConfig load(Path file, Overrides overrides) throws ConfigException {
+        if (file == null) {
+            return build(null, null, overrides);
+        }
+        String source = file.toString();
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(source, null, "no such file");
+        } catch (IOException e) {
+            throw new ConfigException(source, null, "cannot read: " + e.getMessage());
+        }
+        return parse(text, source, overrides);
+    }
+
+    /** Parses YAML {@code text}; {@code source} names it in errors. */
+    public static ServerConfig parse(String text, String source, Overrides overrides) throws ConfigException {
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            String why = e.getOriginalMessage() == null ? "" : ": " + e.getOriginalMessage().lines().findFirst().orElse("");
+            throw new ConfigException(source, null, "not valid YAML" + where + why + quoteHint(text, at));
+        }
+        return build(root, source, overrides);
+    }
+
+    /** YAML reads an unquoted {@code [::1]:110} as a list; say so instead of only "flow node". */
+    private static String quoteHint(String text, JsonLocation at) {
+        if (at == null || at.getLineNr() < 1) {
+            return "";
+        }
+        String line = text.lines().skip(at.getLineNr() - 1).findFirst().orElse("");
+        return line.matches("\\s*[A-Za-z0-9_-]+:\\s*[\\[{].*")
+                ? " (quote values that start with [ or {, as in listen: \"[::1]:110\")" : "";
+    }
+
+    private static ServerConfig build(JsonNode root, String source, Overrides overrides) throws ConfigException {
+        FileSettings file;
+        try {
+            file = FileSettings.read(root);
+        } catch (ConfigException e) {
+            throw e.in(source);
+        }
+
+        InetSocketAddress listen = file.listen;
+        if (overrides.listen() != null) {
+            try {
+                listen = parseListen(overrides.listen());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--listen", e.getMessage());
+            }
+        }
+
+        boolean allowPlaintext = file.allowPlaintext || overrides.allowPlaintextUpstream();
+        UpstreamEndpoint upstream;
+        if (overrides.upstreamUrl() != null) {
+            try {
+                upstream = UpstreamUrl.parse(overrides.upstreamUrl(), allowPlaintext);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--upstream", e.getMessage());
+            }
+        } else if (file.url != null) {
+            try {
+                upstream = UpstreamUrl.parse(file.url, allowPlaintext);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(source, "upstream.url", e.getMessage());
+            }
+        } else if (source == null) {
+            throw new ConfigException(null, null,
+                    "an upstream IMAP server is needed: pass --upstream URL, --config FILE with upstream.url, or --demo");
+        } else {
+            throw new ConfigException(source, "upstream.url",
+                    "missing: an upstream IMAP server is needed (or pass --upstream URL or --demo)");
+        }
+
+        SslContext ssl = upstream.security() == UpstreamEndpoint.Security.PLAIN ? null : clientTls(file.caFile, source);
+        ImapClientOptions defaults = ImapClientOptions.defaults();
+        ImapClientOptions imap = new ImapClientOptions(file.connectTimeout, file.commandTimeout,
+                defaults.maxLineLength(), defaults.maxLiteralSize(), ssl);
+        BridgeOptions bridge;
+        try {
+            bridge = new BridgeOptions(upstream, imap, file.mailbox, file.delete, file.retrieve, file.hideKeyword);
+        } catch (IllegalArgumentException e) {
+            // FileSettings checks each of these; this is the backstop for a contract that tightened.
+            throw new ConfigException(source, "policy", e.getMessage());
+        }
+        return new ServerConfig(listen, file.dataDir, file.logFormat, file.pop3, bridge);
+    }
+
+    /**
+     * A client TLS context: the JDK trust store (or only the CAs in {@code caFile}), TLS 1.3 and
+     * 1.2, host name verification on.
+     */
+    static SslContext clientTls(Path caFile, String source) throws ConfigException {
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .endpointIdentificationAlgorithm("HTTPS");
+        try {
+            if (caFile != null) {
+                builder.trustManager(caFile.toFile());
+            }
+            return builder.build();
+        } catch (Exception e) {
+            String why = rootMessage(e);
+            if (caFile != null) {
+                throw new ConfigException(source, "upstream.ca-file",
+                        "cannot use " + caFile + " as a PEM CA bundle: " + why);
+            }
+            throw new ConfigException(source, "upstream.url", "cannot set up TLS: " + why);
+        }
+    }
+
+    /**
+     * Parses {@code host:port}: an IPv4 address, a host name or a bracketed IPv6 address, then a
+     * port from 1 to 65535. Host names are resolved now, so a typo fails at start-up.
+     */
+    public static InetSocketAddress parseListen(String text) {
+        String host;
+        String port;
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
+                throw new IllegalArgumentException("'" + text + "' is not [IPv6]:port, as in [::1]:110");
+            }
+            host = text.substring(1, close);
+            port = text.substring(close + 2);
+            if (UpstreamUrl.literal(host) == null || host.indexOf(':') < 0) {
+                throw new IllegalArgumentException("'" + host + "' is not an IPv6 address");
+            }
+        } else {
+            int colon = text.lastIndexOf(':');
+            if (colon < 0) {
+                throw new IllegalArgumentException("'" + text + "' is not host:port, as in 127.0.0.1:1110");
+            }
+            host = text.substring(0, colon);
+            port = text.substring(colon + 1);
+            if (host.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("an IPv6 address goes in brackets, as in [::1]:110");
+            }
+            if (host.isEmpty()) {
+                throw new IllegalArgumentException("'" + text
+                        + "' has no host (use 0.0.0.0 or [::] to listen on every interface)");
+            }
+        }
+        int number = UpstreamUrl.parsePort(port);
+        InetSocketAddress address = new InetSocketAddress(host, number);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("cannot resolve host '" + host + "'");
+        }
+        return address;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    /** The file's settings, each validated, with defaults filled in. */
+    private static final class FileSettings {
+        InetSocketAddress listen = ServerConfig.DEFAULT_LISTEN;
+        Path dataDir = ServerConfig.DEFAULT_DATA_DIR;
+        LogFormat logFormat = LogFormat.TEXT;
+        String url;
+        boolean allowPlaintext;
+        Path caFile;
+        Duration connectTimeout;
+        Duration commandTimeout;
+        String mailbox;
+        DeletePolicy delete;
+        RetrievePolicy retrieve;
+        String hideKeyword;
+        Pop3Options pop3;
+
+        static FileSettings read(JsonNode root) throws ConfigException {
+            FileSettings s = new FileSettings();
+            Section top = Section.root(root, TOP);
+
+            String listen = top.string("listen", null);
+            if (listen != null) {
+                try {
+                    s.listen = parseListen(listen);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("listen", e.getMessage());
+                }
+            }
+            String dataDir = top.string("data-dir", null);
+            if (dataDir != null) {
+                s.dataDir = Path.of(dataDir).normalize();
+            }
+            String format = top.string("log-format", "text");
+            s.logFormat = switch (format.toLowerCase(Locale.ROOT)) {
+                case "text" -> LogFormat.TEXT;
+                case "json" -> LogFormat.JSON;
+                default -> throw new ConfigException("log-format",
+                        "'" + format + "' is not a log format (expected text or json)");
+            };
+
+            Section upstream = top.section("upstream", UPSTREAM);
+            s.url = upstream.string("url", null);
+            s.allowPlaintext = upstream.bool("allow-plaintext", false);
+            String caFile = upstream.string("ca-file", null);
+            if (caFile != null) {
+                s.caFile = Path.of(caFile);
+                if (!Files.isRegularFile(s.caFile)) {
+                    throw new ConfigException(upstream.name("ca-file"), "no such file: " + caFile);
+                }
+                if (!Files.isReadable(s.caFile)) {
+                    throw new ConfigException(upstream.name("ca-file"), "cannot read " + caFile);
+                }
+            }
+            ImapClientOptions imapDefaults = ImapClientOptions.defaults();
+            s.connectTimeout = upstream.duration("connect-timeout", imapDefaults.connectTimeout());
+            s.commandTimeout = upstream.duration("command-timeout", imapDefaults.commandTimeout());
+            s.mailbox = upstream.string("mailbox", "INBOX");
+
+            Section policy = top.section("policy", POLICY);
+            String delete = policy.string("delete", "hide");
+            try {
+                s.delete = DeletePolicy.parse(delete);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(policy.name("delete"), e.getMessage());
+            }
+            String retrieve = policy.string("retrieve", "peek");
+            try {
+                s.retrieve = RetrievePolicy.parse(retrieve);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(policy.name("retrieve"), e.getMessage());
+            }
+            s.hideKeyword = policy.string("hide-keyword", BridgeOptions.DEFAULT_HIDE_KEYWORD);
+            if (!s.hideKeyword.matches("[!#$%&'+\\-.0-9A-Z^_`a-z|~]{1,64}")) {
+                throw new ConfigException(policy.name("hide-keyword"), "'" + s.hideKeyword
+                        + "' is not an IMAP keyword (letters, digits and !#$%&'+-.^_`|~, at most 64, no \\)");
+            }
+
+            Section pop3 = top.section("pop3", POP3);
+            Pop3Options d = Pop3Options.defaults();
+            Duration idle = pop3.duration("idle-timeout", d.idleTimeout());
+            if (idle.compareTo(MIN_IDLE_TIMEOUT) < 0) {
+                throw new ConfigException(pop3.name("idle-timeout"),
+                        "must be at least 10m (RFC 1939 section 3: the autologout timer is at least 10 minutes)");
+            }
+            Duration login = pop3.duration("login-timeout", d.loginTimeout());
+            int maxBad = pop3.integer("max-bad-commands", d.maxBadCommands(), 1, 1000);
+            String implementation = d.implementation();
+            if (pop3.isNull("implementation")) {
+                implementation = null; // explicitly not advertised in CAPA
+            } else if (pop3.has("implementation")) {
+                implementation = pop3.string("implementation", implementation);
+                if (implementation.length() > 200 || !implementation.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+                    throw new ConfigException(pop3.name("implementation"),
+                            "expected printable ASCII of at most 200 characters");
+                }
+            }
+            s.pop3 = new Pop3Options(d.maxLineLength(), idle, login, maxBad, implementation);
+            return s;
+        }
+    }
+}

@@ -1,0 +1,379 @@
+package io.popbridge.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.SelfSignedCertificate;
+import io.popbridge.bridge.BridgeOptions;
+import io.popbridge.bridge.DeletePolicy;
+import io.popbridge.bridge.RetrievePolicy;
+import io.popbridge.imap.ImapClientOptions;
+import io.popbridge.imap.UpstreamEndpoint;
+import io.popbridge.imap.UpstreamEndpoint.Security;
+import io.popbridge.pop3.Pop3Options;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+
+    private static final String URL = "upstream:\n  url: imaps://mail.example.com\n";
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> invalidFiles() {
+        return Stream.of(
+                // yaml, key named, words of the problem
+                Arguments.of("listen: 127.0.0.1\n" + URL, "listen", "is not host:port"),
+                Arguments.of("listen: 127.0.0.1:0\n" + URL, "listen", "port 0 is out of range"),
+                Arguments.of("listen: 127.0.0.1:65536\n" + URL, "listen", "port 65536 is out of range"),
+                Arguments.of("listen: 127.0.0.1:pop\n" + URL, "listen", "'pop' is not a port"),
+                Arguments.of("listen: ::1:110\n" + URL, "listen", "IPv6 address goes in brackets"),
+                Arguments.of("listen: 1110\n" + URL, "listen", "expected text, found 1110"),
+                Arguments.of("listne: 127.0.0.1:1110\n" + URL, "listne", "unknown setting (did you mean listen?)"),
+                Arguments.of("log-format: xml\n" + URL, "log-format", "'xml' is not a log format (expected text or json)"),
+                Arguments.of("data-dir: ''\n" + URL, "data-dir", "is empty"),
+                Arguments.of("upstream: imaps://mail.example.com\n", "upstream", "expected a mapping"),
+                Arguments.of("upstream:\n  url: pop3://mail.example.com\n", "upstream.url", "unsupported scheme 'pop3'"),
+                Arguments.of("upstream:\n  url: imap://mail.example.com\n", "upstream.url", "in clear"),
+                Arguments.of("upstream:\n  url: imaps://mail.example.com/INBOX\n", "upstream.url", "a path ('/INBOX')"),
+                Arguments.of("upstream:\n  url: imaps://user:secret@mail.example.com\n", "upstream.url", "user info"),
+                Arguments.of("upstream:\n  url: imaps://mail.example.com:99999\n", "upstream.url", "port 99999 is out of range"),
+                Arguments.of("upstream:\n  mailbox: INBOX\n", "upstream.url", "missing"),
+                Arguments.of(URL + "  urll: x\n", "upstream.urll", "did you mean upstream.url?"),
+                Arguments.of(URL + "  allow-plaintext: yes please\n", "upstream.allow-plaintext", "expected true or false"),
+                Arguments.of(URL + "  ca-file: /nonexistent/ca.pem\n", "upstream.ca-file", "no such file"),
+                Arguments.of(URL + "  connect-timeout: 10\n", "upstream.connect-timeout", "expected a duration"),
+                Arguments.of(URL + "  connect-timeout: 10 sec\n", "upstream.connect-timeout", "expected a duration"),
+                Arguments.of(URL + "  command-timeout: 0s\n", "upstream.command-timeout", "longer than zero"),
+                Arguments.of(URL + "  command-timeout: -5s\n", "upstream.command-timeout", "expected a duration"),
+                Arguments.of(URL + "  command-timeout: 25h\n", "upstream.command-timeout", "at most 24h"),
+                Arguments.of(URL + "  command-timeout: 999999999h\n", "upstream.command-timeout", "at most 24h"),
+                Arguments.of(URL + "  mailbox:\n", "upstream.mailbox", "has no value"),
+                Arguments.of(URL + "policy:\n  delete: foo\n", "policy.delete",
+                        "'foo' is not a delete policy (expected hide, seen, expunge or move:<folder>)"),
+                Arguments.of(URL + "policy:\n  delete: 'move:'\n", "policy.delete", "move needs a folder name"),
+                Arguments.of(URL + "policy:\n  retrieve: read\n", "policy.retrieve", "not a retrieve policy"),
+                Arguments.of(URL + "policy:\n  hide-keyword: '\\Deleted'\n", "policy.hide-keyword", "not an IMAP keyword"),
+                Arguments.of(URL + "policy:\n  delete_policy: hide\n", "policy.delete_policy", "unknown setting"),
+                Arguments.of(URL + "pop3:\n  idle-timeout: 5m\n", "pop3.idle-timeout", "at least 10m"),
+                Arguments.of(URL + "pop3:\n  idle-timeout: 599s\n", "pop3.idle-timeout", "at least 10m"),
+                Arguments.of(URL + "pop3:\n  login-timeout: soon\n", "pop3.login-timeout", "expected a duration"),
+                Arguments.of(URL + "pop3:\n  max-bad-commands: 0\n", "pop3.max-bad-commands", "from 1 to 1000"),
+                Arguments.of(URL + "pop3:\n  max-bad-commands: ten\n", "pop3.max-bad-commands", "from 1 to 1000"),
+                Arguments.of(URL + "pop3:\n  implementation: [a, b]\n", "pop3.implementation", "expected text, found a list"),
+                Arguments.of(URL + "pop3:\n  idle_timeout: 10m\n", "pop3.idle_timeout", "did you mean pop3.idle-timeout?"),
+                Arguments.of(URL + "smtp:\n  port: 25\n", "smtp", "unknown setting"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidFiles")
+    void invalidFileNamesTheKey(String yaml, String key, String problem) throws IOException {
+        Path file = write(yaml);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals(key, e.key(), e.getMessage());
+        assertEquals(file.toString(), e.source());
+        assertTrue(e.problem().contains(problem), e.getMessage());
+        assertEquals(file + ": " + key + ": " + e.problem(), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertFalse(e.getMessage().contains("secret"), "user info never repeated");
+
+        StringWriter err = new StringWriter();
+        int status = Cli.run(new String[] {"--config", file.toString()}, (config, demo) -> {
+            throw new AssertionError("must not start");
+        }, new PrintWriter(new StringWriter()), new PrintWriter(err));
+        assertEquals(2, status);
+        assertEquals("popbridge: " + e.getMessage() + System.lineSeparator(), err.toString());
+    }
+
+    @Test
+    void syntaxErrorNamesTheFileAndLine() throws IOException {
+        Path file = write("upstream:\n  url: [unclosed\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertNull(e.key());
+        assertTrue(e.getMessage().startsWith(file + ": not valid YAML at line "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void unquotedIpv6ListenGetsAHint() throws IOException {
+        Path file = write("listen: [::1]:110\n" + URL);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertTrue(e.getMessage().startsWith(file + ": not valid YAML at line 1"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("(quote values that start with [ or {, as in listen: \"[::1]:110\")"),
+                e.getMessage());
+    }
+
+    @Test
+    void duplicateKeyIsRejected() throws IOException {
+        Path file = write(URL + "  url: imaps://other.example.com\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertTrue(e.getMessage().contains("url"), e.getMessage());
+    }
+
+    @Test
+    void missingFileIsReported() {
+        Path file = dir.resolve("absent.yaml");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals(file + ": no such file", e.getMessage());
+    }
+
+    @Test
+    void minimalFileGetsEveryDefault() throws Exception {
+        ServerConfig config = ConfigLoader.load(write(URL));
+        assertEquals(new InetSocketAddress("127.0.0.1", 1110), config.listen());
+        assertEquals(Path.of("data"), config.dataDir());
+        assertEquals(LogFormat.TEXT, config.logFormat());
+        assertEquals(Pop3Options.defaults(), config.pop3());
+        BridgeOptions bridge = config.bridge();
+        assertEquals(new UpstreamEndpoint("mail.example.com", 993, Security.IMPLICIT_TLS), bridge.upstream());
+        assertEquals("INBOX", bridge.mailbox());
+        assertEquals(DeletePolicy.HIDE, bridge.deletePolicy());
+        assertEquals(RetrievePolicy.PEEK, bridge.retrievePolicy());
+        assertEquals("$POP3Deleted", bridge.hideKeyword());
+        ImapClientOptions d = ImapClientOptions.defaults();
+        ImapClientOptions imap = bridge.imap();
+        assertEquals(d.connectTimeout(), imap.connectTimeout());
+        assertEquals(d.commandTimeout(), imap.commandTimeout());
+        assertEquals(d.maxLineLength(), imap.maxLineLength());
+        assertEquals(d.maxLiteralSize(), imap.maxLiteralSize());
+        assertNotNull(imap.sslContext(), "TLS upstream gets a client context");
+        assertTrue(imap.sslContext().isClient());
+    }
+
+    @Test
+    void emptySectionsReadAsDefaults() throws Exception {
+        ServerConfig config = ConfigLoader.load(write(URL + "policy:\npop3:\n"));
+        assertEquals(Pop3Options.defaults(), config.pop3());
+        assertEquals(DeletePolicy.HIDE, config.bridge().deletePolicy());
+    }
+
+    @Test
+    void shippedConfigLoadsWithDefaults() throws Exception {
+        Path shipped = Path.of("config/popbridge.yaml");
+        ServerConfig config = ConfigLoader.load(shipped);
+        ServerConfig defaults = ConfigLoader.load(write("upstream:\n  url: imap+starttls://mail.example.com:143\n"));
+        assertEquals(new UpstreamEndpoint("mail.example.com", 143, Security.STARTTLS), config.bridge().upstream());
+        assertEquals(defaults.listen(), config.listen());
+        assertEquals(defaults.dataDir(), config.dataDir());
+        assertEquals(defaults.logFormat(), config.logFormat());
+        assertEquals(defaults.pop3(), config.pop3());
+        assertEquals(withoutTls(defaults.bridge()), withoutTls(config.bridge()));
+        assertNotNull(config.bridge().imap().sslContext());
+    }
+
+    @Test
+    void everySettingIsRead() throws Exception {
+        String yaml = """
+                listen: "[::1]:1995"
+                data-dir: /var/lib/popbridge
+                log-format: json
+                upstream:
+                  url: imap://mail.internal:1143
+                  allow-plaintext: true
+                  connect-timeout: 250ms
+                  command-timeout: 2m
+                  mailbox: Posteingang/Büro
+                policy:
+                  delete: move:Trash
+                  retrieve: seen
+                  hide-keyword: $Popped
+                pop3:
+                  idle-timeout: 1h
+                  login-timeout: 30s
+                  max-bad-commands: 3
+                  implementation: ~
+                """;
+        ServerConfig config = ConfigLoader.load(write(yaml));
+        assertEquals(new InetSocketAddress("::1", 1995), config.listen());
+        assertEquals(Path.of("/var/lib/popbridge"), config.dataDir());
+        assertEquals(LogFormat.JSON, config.logFormat());
+        assertEquals(new Pop3Options(255, Duration.ofHours(1), Duration.ofSeconds(30), 3, null), config.pop3());
+        BridgeOptions bridge = config.bridge();
+        assertEquals(new UpstreamEndpoint("mail.internal", 1143, Security.PLAIN), bridge.upstream());
+        assertNull(bridge.imap().sslContext(), "plain upstream needs no TLS context");
+        assertEquals(Duration.ofMillis(250), bridge.imap().connectTimeout());
+        assertEquals(Duration.ofMinutes(2), bridge.imap().commandTimeout());
+        assertEquals("Posteingang/Büro", bridge.mailbox());
+        assertEquals(DeletePolicy.parse("move:Trash"), bridge.deletePolicy());
+        assertEquals(RetrievePolicy.SEEN, bridge.retrievePolicy());
+        assertEquals("$Popped", bridge.hideKeyword());
+    }
+
+    @Test
+    void overridesReplaceTheFile() throws Exception {
+        Path file = write("listen: 127.0.0.1:1110\nupstream:\n  url: imaps://mail.example.com\n");
+        ServerConfig config = ConfigLoader.load(file,
+                new ConfigLoader.Overrides("127.0.0.1:2110", "imap://backend.example.com:10143", true));
+        assertEquals(new InetSocketAddress("127.0.0.1", 2110), config.listen());
+        assertEquals(new UpstreamEndpoint("backend.example.com", 10143, Security.PLAIN), config.bridge().upstream());
+    }
+
+    @Test
+    void fileAllowsPlaintextForCommandLineUrl() throws Exception {
+        Path file = write("upstream:\n  allow-plaintext: true\n");
+        ServerConfig config = ConfigLoader.load(file, new ConfigLoader.Overrides(null, "imap://mail.example.com", false));
+        assertEquals(Security.PLAIN, config.bridge().upstream().security());
+    }
+
+    @Test
+    void badOverrideNamesTheOption() throws Exception {
+        Path file = write(URL);
+        ConfigException listen = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(file, new ConfigLoader.Overrides("localhost", null, false)));
+        assertEquals("--listen", listen.key());
+        assertNull(listen.source());
+        ConfigException upstream = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(file, new ConfigLoader.Overrides(null, "imap://mail.example.com", false)));
+        assertEquals("--upstream", upstream.key());
+        assertTrue(upstream.getMessage().startsWith("--upstream: imap:// would send"), upstream.getMessage());
+    }
+
+    @Test
+    void noFileAndNoUpstreamIsAnError() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, ConfigLoader.Overrides.NONE));
+        assertTrue(e.getMessage().startsWith("an upstream IMAP server is needed"), e.getMessage());
+    }
+
+    @Test
+    void caFileThatIsNotPemIsRejected() throws Exception {
+        Path ca = dir.resolve("ca.pem");
+        Files.writeString(ca, "not a certificate\n");
+        Path file = write(URL + "  ca-file: " + ca + "\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+        assertEquals("upstream.ca-file", e.key());
+        assertTrue(e.problem().startsWith("cannot use " + ca + " as a PEM CA bundle"), e.getMessage());
+    }
+
+    @Test
+    void tlsContextOffersOnlyTls13And12AndVerifiesHostNames() throws Exception {
+        SslContext ssl = ConfigLoader.load(write(URL)).bridge().imap().sslContext();
+        SSLEngine engine = ssl.newEngine(ByteBufAllocator.DEFAULT, "mail.example.com", 993);
+        assertTrue(engine.getUseClientMode());
+        assertTrue(Set.of("TLSv1.3", "TLSv1.2").containsAll(List.of(engine.getEnabledProtocols())),
+                List.of(engine.getEnabledProtocols()).toString());
+        assertEquals("HTTPS", engine.getSSLParameters().getEndpointIdentificationAlgorithm());
+    }
+
+    @Test
+    @SuppressWarnings("deprecation") // SelfSignedCertificate: enough for a one-certificate PEM trust bundle
+    void caFileReplacesTheTrustStore() throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("mail.popbridge.test");
+        try {
+            Path pem = dir.resolve("ca.pem");
+            Files.copy(cert.certificate().toPath(), pem);
+            SslContext server = SslContextBuilder.forServer(cert.certificate(), cert.privateKey()).build();
+            SslContext trusting = ConfigLoader.load(write(URL + "  ca-file: " + pem + "\n")).bridge().imap().sslContext();
+            SslContext jdkDefault = ConfigLoader.load(write(URL)).bridge().imap().sslContext();
+
+            assertNull(handshake(trusting, server, "mail.popbridge.test"), "the CA file is trusted");
+            assertNotNull(handshake(jdkDefault, server, "mail.popbridge.test"), "not in the JDK trust store");
+            assertNotNull(handshake(trusting, server, "other.popbridge.test"), "host name is verified");
+        } finally {
+            cert.delete();
+        }
+    }
+
+    /** Runs a TLS handshake in memory; returns the client's failure, or null when it succeeded. */
+    private static SSLException handshake(SslContext clientContext, SslContext serverContext, String host)
+            throws SSLException {
+        SSLEngine client = clientContext.newEngine(ByteBufAllocator.DEFAULT, host, 993);
+        SSLEngine server = serverContext.newEngine(ByteBufAllocator.DEFAULT);
+        ByteBuffer empty = ByteBuffer.allocate(0);
+        ByteBuffer toServer = ByteBuffer.allocate(1 << 16);
+        ByteBuffer toClient = ByteBuffer.allocate(1 << 16);
+        ByteBuffer sink = ByteBuffer.allocate(1 << 16);
+        client.beginHandshake();
+        server.beginHandshake();
+        for (int round = 0; round < 100; round++) {
+            try {
+                step(client, empty, toServer, toClient, sink);
+            } catch (SSLException e) {
+                return e;
+            }
+            try {
+                step(server, empty, toClient, toServer, sink);
+            } catch (SSLException e) {
+                // The server fails after the client alerted; the client's view is what counts.
+            }
+            if (client.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING
+                    && server.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING) {
+                return null;
+            }
+        }
+        throw new AssertionError("handshake did not finish");
+    }
+
+    private static void step(SSLEngine engine, ByteBuffer empty, ByteBuffer out, ByteBuffer in, ByteBuffer sink)
+            throws SSLException {
+        for (;;) {
+            SSLEngineResult.HandshakeStatus status = engine.getHandshakeStatus();
+            if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
+                Runnable task;
+                while ((task = engine.getDelegatedTask()) != null) {
+                    task.run();
+                }
+            } else if (status == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
+                engine.wrap(empty, out);
+            } else if (status == SSLEngineResult.HandshakeStatus.NEED_UNWRAP && in.position() > 0) {
+                in.flip();
+                SSLEngineResult result = engine.unwrap(in, sink);
+                in.compact();
+                if (result.getStatus() == SSLEngineResult.Status.BUFFER_UNDERFLOW) {
+                    return;
+                }
+            } else {
+                return;
+            }
+        }
+    }
+
+    @Test
+    void listenAcceptsBracketedIpv6AndNames() {
+        assertEquals(new InetSocketAddress("::1", 110), ConfigLoader.parseListen("[::1]:110"));
+        assertEquals(new InetSocketAddress("0.0.0.0", 110), ConfigLoader.parseListen("0.0.0.0:110"));
+        assertTrue(ConfigLoader.parseListen("localhost:1110").getAddress().isLoopbackAddress());
+        for (String bad : List.of("[::1]", "[::1]110", "[nothost]:110", ":110", "host:", "[::1]:70000")) {
+            assertThrows(IllegalArgumentException.class, () -> ConfigLoader.parseListen(bad), bad);
+        }
+    }
+
+    private static List<Object> withoutTls(BridgeOptions b) {
+        ImapClientOptions i = b.imap();
+        List<Object> values = new ArrayList<>(List.of(b.upstream(), b.mailbox(), b.deletePolicy(),
+                b.retrievePolicy(), b.hideKeyword(), i.connectTimeout(), i.commandTimeout(), i.maxLineLength(),
+                i.maxLiteralSize()));
+        return values;
+    }
+
+    private Path write(String yaml) throws IOException {
+        Path file = Files.createTempFile(dir, "popbridge", ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+}
