@@ -25,6 +25,9 @@ final class MessageNumbers {
      */
     static Parsed parse(String args, int count, BitSet deleted, boolean more) throws CommandException {
         String s = skipSpaces(args);
+        if (s.isEmpty()) {
+            throw CommandException.syntax("-ERR Missing message number.");
+        }
         int digits = countDigits(s);
         if (digits == 0) {
             throw CommandException.syntax("-ERR Invalid message number: " + Pop3Replies.echo(s));
@@ -48,6 +51,9 @@ final class MessageNumbers {
     /** The TOP line count: a non-negative decimal that fits in a {@code long}, nothing after it. */
     static long parseLineCount(String args) throws CommandException {
         String s = skipSpaces(args);
+        if (s.isEmpty()) {
+            throw CommandException.syntax("-ERR Missing number of lines.");
+        }
         int digits = countDigits(s);
         if (digits == 0) {
             throw CommandException.syntax("-ERR Invalid number of lines: " + Pop3Replies.echo(s));
