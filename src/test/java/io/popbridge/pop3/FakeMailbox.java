@@ -11,7 +11,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /** An in-memory mailbox: bodies in memory, streamed at once or when the test says so. */
-final class FakeMailbox implements Mailbox {
+class FakeMailbox implements Mailbox {
 
     record Request(int number, long lines, BodySink sink) {
     }
