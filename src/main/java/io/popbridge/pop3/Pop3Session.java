@@ -1,6 +1,5 @@
 package io.popbridge.pop3;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -8,13 +7,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,7 +165,6 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         if (msg == Pop3LineDecoder.Event.LINE_TOO_LONG) {
             bad(Pop3Replies.LINE_TOO_LONG);
         } else if (msg == Pop3LineDecoder.Event.INPUT_FLOOD) {
-            log.outcome("input-flood");
             close("input-flood");
         } else if (msg instanceof String line) {
             execute(line);
@@ -186,9 +184,9 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             bad("-ERR Unknown command.");
             return;
         }
-        Pop3Command command = table().get(verb);
+        Pop3Command command = CommandTables.lookup(state, verb);
         if (command == null) {
-            bad(unknown(verb));
+            bad(CommandTables.notFound(state, verb));
             return;
         }
         try {
@@ -200,20 +198,6 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
                 writeLine(e.reply());
             }
         }
-    }
-
-    private Map<String, Pop3Command> table() {
-        return state == State.AUTHORIZATION ? AuthorizationCommands.TABLE : TransactionCommands.TABLE;
-    }
-
-    private String unknown(String verb) {
-        if (state == State.AUTHORIZATION && TransactionCommands.TABLE.containsKey(verb)) {
-            return "-ERR Not logged in.";
-        }
-        if (state == State.TRANSACTION && AuthorizationCommands.TABLE.containsKey(verb)) {
-            return "-ERR Already logged in.";
-        }
-        return "-ERR Unknown command: " + Pop3Replies.echo(verb);
     }
 
     /** Replies to a bad command, or closes the session once the state's limit is exceeded. */
@@ -261,27 +245,11 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     void writeLine(String line) {
-        ByteBuf buf = ctx.alloc().buffer(line.length() + 2);
-        buf.writeCharSequence(line, StandardCharsets.ISO_8859_1);
-        buf.writeByte('\r').writeByte('\n');
-        ctx.write(buf);
+        ctx.write(Pop3Output.line(ctx.alloc(), line));
     }
 
-    /** A multi-line reply whose lines are known not to need dot-stuffing (listings). */
     void writeMultiLine(String first, List<String> lines) {
-        int size = first.length() + 5;
-        for (String l : lines) {
-            size += l.length() + 2;
-        }
-        ByteBuf buf = ctx.alloc().buffer(size);
-        buf.writeCharSequence(first, StandardCharsets.ISO_8859_1);
-        buf.writeByte('\r').writeByte('\n');
-        for (String l : lines) {
-            buf.writeCharSequence(l, StandardCharsets.ISO_8859_1);
-            buf.writeByte('\r').writeByte('\n');
-        }
-        buf.writeByte('.').writeByte('\r').writeByte('\n');
-        ctx.write(buf);
+        ctx.write(Pop3Output.multiLine(ctx.alloc(), first, lines));
     }
 
     /** Logs in with the given credentials; the reply follows when the provider has answered. */
@@ -315,7 +283,13 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             writeLine("+OK Logged in.");
         } else {
             logFailure("login", f.cause());
-            writeLine(Pop3Replies.failure(Pop3Replies.kindOf(f.cause())));
+            FailureKind kind = Pop3Replies.kindOf(f.cause());
+            writeLine(Pop3Replies.failure(kind));
+            // failed logins use up the bad-command allowance: no endless password guessing
+            if (kind == FailureKind.AUTH && ++badCommands > options.maxBadCommands()) {
+                close("auth-failures");
+                return;
+            }
         }
         finished();
     }
@@ -370,7 +344,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         state = State.UPDATE;
         busy = true;
         committing = true;
-        java.util.SortedSet<Integer> marked = new java.util.TreeSet<>();
+        SortedSet<Integer> marked = new TreeSet<>();
         deleted.stream().forEach(i -> marked.add(i + 1));
         Future<Void> future;
         try {
