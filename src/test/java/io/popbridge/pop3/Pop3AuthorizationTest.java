@@ -181,4 +181,15 @@ class Pop3AuthorizationTest {
         assertEquals(1, h.mailbox.abandoned);
         assertTrue(h.mailbox.commits.isEmpty());
     }
+
+    @Test
+    void repeatedAuthenticationFailuresCloseTheConnection() {
+        Pop3SessionHarness h = new Pop3SessionHarness().greeted();
+        for (int i = 0; i < 3; i++) {
+            h.expect("USER bob", "+OK\r\n").expect("PASS guess" + i, "-ERR [AUTH] Authentication failed.\r\n");
+        }
+        assertTrue(h.ch.isOpen());
+        h.expect("USER bob", "+OK\r\n").expect("PASS guess", "-ERR [AUTH] Authentication failed.\r\n");
+        assertFalse(h.ch.isOpen());
+    }
 }
