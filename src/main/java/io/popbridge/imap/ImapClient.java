@@ -1,9 +1,21 @@
 package io.popbridge.imap;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One authenticated-to-be connection to an IMAP server.
@@ -19,22 +31,89 @@ import java.util.Set;
  */
 public final class ImapClient {
 
+    private static final long LOGOUT_WAIT_MILLIS = 5000;
+
+    private final ImapConnection connection;
+
+    private ImapClient(ImapConnection connection) {
+        this.connection = connection;
+    }
+
     /**
      * Connects, establishes TLS as the endpoint requires, reads the greeting and makes sure the
      * capabilities are known (from the greeting's CAPABILITY code or a CAPABILITY command,
      * repeated after STARTTLS). Completes on {@code loop}.
      */
     public static Future<ImapClient> connect(EventLoop loop, UpstreamEndpoint endpoint, ImapClientOptions options) {
-        throw new UnsupportedOperationException("TODO");
+        Promise<ImapClient> result = loop.newPromise();
+        if (endpoint.security() != UpstreamEndpoint.Security.PLAIN && options.sslContext() == null) {
+            result.setFailure(new IllegalArgumentException("TLS to " + endpoint.host() + " needs options.sslContext"));
+            return result;
+        }
+        ImapConnection connection = new ImapConnection(options, endpoint);
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        Math.max(1, options.connectTimeout().toMillis())))
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (endpoint.security() == UpstreamEndpoint.Security.IMPLICIT_TLS) {
+                            ch.pipeline().addLast("tls", connection.newSslHandler(ch));
+                        }
+                        connection.install(ch);
+                    }
+                });
+        ScheduledFuture<?> deadline = loop.schedule(() -> {
+            result.tryFailure(new ImapException.Timeout("no greeting from " + endpoint.host() + " within "
+                    + options.connectTimeout()));
+        }, options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        result.addListener(f -> {
+            deadline.cancel(false);
+            if (!f.isSuccess() && connection.channel() != null) {
+                connection.failAndClose(f.cause() instanceof ImapException e ? e
+                        : new ImapException.Closed("connect failed", f.cause()));
+            }
+        });
+        bootstrap.connect(endpoint.host(), endpoint.port()).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                result.tryFailure(f.cause() instanceof ConnectTimeoutException
+                        ? new ImapException.Timeout("connect to " + endpoint.host() + " timed out")
+                        : new ImapException.Closed("connect to " + endpoint.host() + " failed", f.cause()));
+                return;
+            }
+            if (result.isDone()) {
+                f.channel().close();
+                return;
+            }
+            ImapClient client = new ImapClient(connection);
+            Future<Void> ready = then(loop, connection.greeting(), v -> client.ensureCapabilities());
+            if (endpoint.security() == UpstreamEndpoint.Security.STARTTLS) {
+                ready = then(loop, ready, v -> {
+                    if (!client.hasCapability("STARTTLS")) {
+                        return loop.newFailedFuture(new ImapException.Protocol(
+                                "server does not offer STARTTLS; refusing to continue in the clear"));
+                    }
+                    return then(loop, connection.startTls(), t -> client.capability());
+                });
+            }
+            ready.addListener(r -> {
+                if (r.isSuccess()) {
+                    result.trySuccess(client);
+                } else {
+                    result.tryFailure(r.cause());
+                }
+            });
+        });
+        return result;
     }
 
     /** Capabilities as last reported, upper case (e.g. "UIDPLUS", "MOVE", "LITERAL+"). */
     public Set<String> capabilities() {
-        throw new UnsupportedOperationException("TODO");
+        return connection.capabilities();
     }
 
     public boolean hasCapability(String name) {
-        throw new UnsupportedOperationException("TODO");
+        return connection.hasCapability(name);
     }
 
     /**
@@ -44,12 +123,27 @@ public final class ImapClient {
      * carries them.
      */
     public Future<Void> login(byte[] user, byte[] password) {
-        throw new UnsupportedOperationException("TODO");
+        for (byte[] value : new byte[][] {user, password}) {
+            for (byte b : value) {
+                if (b == '\r' || b == '\n' || b == 0) {
+                    return failed(new IllegalArgumentException("user name or password contains CR, LF or NUL"));
+                }
+            }
+        }
+        if (hasCapability("LOGINDISABLED")) {
+            return failed(new ImapException.Rejected("LOGIN", "NO", "LOGINDISABLED", "server disabled LOGIN"));
+        }
+        Future<Void> login = connection.submit("LOGIN", e -> e.string(user).string(password),
+                new Commands.Simple(promise()));
+        // the server may change its capabilities on login; refresh unless the OK carried them
+        Set<String> before = connection.capabilities();
+        return then(connection.channel().eventLoop(), login, v -> connection.capabilities() != before ? succeeded(null) : capability());
     }
 
     /** SELECT (or EXAMINE when {@code readOnly}) the mailbox (name in UTF-16, sent as modified UTF-7). */
     public Future<SelectedMailbox> select(String mailbox, boolean readOnly) {
-        throw new UnsupportedOperationException("TODO");
+        return connection.submit(readOnly ? "EXAMINE" : "SELECT", e -> e.mailbox(mailbox),
+                new Commands.Select(promise()));
     }
 
     /**
@@ -60,7 +154,8 @@ public final class ImapClient {
      * @param items fetch attribute names (validated as atoms)
      */
     public Future<List<FetchedMessage>> uidFetch(String uidSet, List<String> items) {
-        throw new UnsupportedOperationException("TODO");
+        return connection.submit("UID FETCH", e -> e.sequenceSet(uidSet).fetchItems(items),
+                new Commands.Fetch(promise()));
     }
 
     /**
@@ -69,50 +164,128 @@ public final class ImapClient {
      * succeeds with the number of body literals delivered (0 when the UID no longer exists).
      */
     public Future<Integer> uidFetchBody(long uid, String bodyItem, FetchBodyListener listener) {
-        throw new UnsupportedOperationException("TODO");
+        if (uid <= 0) {
+            return failed(new IllegalArgumentException("invalid UID " + uid));
+        }
+        return connection.submit("UID FETCH", e -> e.sequenceSet(Long.toString(uid))
+                .fetchItems(List.of("UID", bodyItem)), new Commands.FetchBody(promise(), uid, listener));
     }
 
     /** {@code UID STORE <uidSet> <op> (<flags>)}, op one of +FLAGS, -FLAGS, FLAGS (optionally .SILENT). */
     public Future<Void> uidStore(String uidSet, String op, List<String> flags) {
-        throw new UnsupportedOperationException("TODO");
+        return connection.submit("UID STORE", e -> e.sequenceSet(uidSet).storeOp(op).flagList(flags),
+                new Commands.Simple(promise()));
     }
 
     /** {@code UID EXPUNGE <uidSet>} (UIDPLUS); fails without sending if the capability is absent. */
     public Future<Void> uidExpunge(String uidSet) {
-        throw new UnsupportedOperationException("TODO");
+        if (!hasCapability("UIDPLUS")) {
+            return failed(new UnsupportedOperationException("server lacks UIDPLUS; UID EXPUNGE not sent"));
+        }
+        return connection.submit("UID EXPUNGE", e -> e.sequenceSet(uidSet), new Commands.Simple(promise()));
     }
 
     /** {@code UID MOVE <uidSet> <mailbox>} (MOVE); fails without sending if the capability is absent. */
     public Future<Void> uidMove(String uidSet, String mailbox) {
-        throw new UnsupportedOperationException("TODO");
+        if (!hasCapability("MOVE")) {
+            return failed(new UnsupportedOperationException("server lacks MOVE; UID MOVE not sent"));
+        }
+        return connection.submit("UID MOVE", e -> e.sequenceSet(uidSet).mailbox(mailbox),
+                new Commands.Simple(promise()));
     }
 
     /** {@code UID COPY <uidSet> <mailbox>}. */
     public Future<Void> uidCopy(String uidSet, String mailbox) {
-        throw new UnsupportedOperationException("TODO");
+        return connection.submit("UID COPY", e -> e.sequenceSet(uidSet).mailbox(mailbox),
+                new Commands.Simple(promise()));
     }
 
     public Future<Void> noop() {
-        throw new UnsupportedOperationException("TODO");
+        return connection.submit("NOOP", e -> { }, new Commands.Simple(promise()));
     }
 
     /** LOGOUT, then closes the connection (also when the server does not answer in time). */
     public Future<Void> logout() {
-        throw new UnsupportedOperationException("TODO");
+        Channel ch = connection.channel();
+        Promise<Void> done = promise();
+        ch.closeFuture().addListener(f -> done.trySuccess(null));
+        if (ch.isActive()) {
+            Future<Void> sent = connection.submit("LOGOUT", e -> { }, new Commands.Simple(promise()));
+            ScheduledFuture<?> deadline = ch.eventLoop().schedule(this::close,
+                    Math.min(options().commandTimeout().toMillis(), LOGOUT_WAIT_MILLIS), TimeUnit.MILLISECONDS);
+            sent.addListener(f -> close());
+            ch.closeFuture().addListener(f -> deadline.cancel(false));
+        }
+        return done;
     }
 
     /** Pauses (false) or resumes (true) reading from the server, for backpressure. */
     public void setAutoRead(boolean autoRead) {
-        throw new UnsupportedOperationException("TODO");
+        connection.setAutoRead(autoRead);
     }
 
     /** Closes the connection at once, failing pending commands. Idempotent. */
     public void close() {
-        throw new UnsupportedOperationException("TODO");
+        if (connection.channel().isOpen()) {
+            connection.close();
+        }
     }
 
     /** Completes when the connection has closed, for whatever reason. */
     public Future<Void> closeFuture() {
-        throw new UnsupportedOperationException("TODO");
+        Promise<Void> done = promise();
+        connection.channel().closeFuture().addListener(f -> done.trySuccess(null));
+        return done;
+    }
+
+    private Future<Void> ensureCapabilities() {
+        return connection.capabilities().isEmpty() ? capability() : succeeded(null);
+    }
+
+    /** CAPABILITY; the connection records the untagged answer. */
+    Future<Void> capability() {
+        return connection.submit("CAPABILITY", e -> { }, new Commands.Simple(promise()));
+    }
+
+    private ImapClientOptions options() {
+        return connection.options();
+    }
+
+    private <T> Promise<T> promise() {
+        return connection.channel().eventLoop().newPromise();
+    }
+
+    private <T> Future<T> failed(Throwable cause) {
+        return connection.channel().eventLoop().newFailedFuture(cause);
+    }
+
+    private <T> Future<T> succeeded(T value) {
+        return connection.channel().eventLoop().newSucceededFuture(value);
+    }
+
+    /** {@code first}, then {@code next} with its result; fails with the first failure. */
+    private static <A, B> Future<B> then(EventExecutor loop, Future<A> first, Function<A, Future<B>> next) {
+        Promise<B> result = loop.newPromise();
+        first.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.tryFailure(f.cause());
+                return;
+            }
+            Future<B> second;
+            try {
+                second = next.apply(first.getNow());
+            } catch (RuntimeException e) {
+                result.tryFailure(e);
+                return;
+            }
+            second.addListener(s -> {
+                if (s.isSuccess()) {
+                    result.trySuccess(second.getNow());
+                } else {
+                    result.tryFailure(s.cause());
+                }
+            });
+        });
+        return result;
     }
 }

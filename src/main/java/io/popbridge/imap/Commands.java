@@ -1,0 +1,226 @@
+package io.popbridge.imap;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.Promise;
+import io.popbridge.imap.ImapResponse.BodyStart;
+import io.popbridge.imap.ImapResponse.FetchAttribute;
+import io.popbridge.imap.ImapResponse.ResponseCode;
+import io.popbridge.imap.ImapResponse.Tagged;
+import io.popbridge.imap.ImapResponse.Untagged;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The {@link PendingCommand}s of {@link ImapClient}. */
+final class Commands {
+
+    private Commands() {
+    }
+
+    /** A command whose only result is its tagged OK. */
+    static final class Simple extends PendingCommand<Void> {
+        Simple(Promise<Void> promise) {
+            super(promise);
+        }
+
+        @Override
+        Void completed(Tagged ok) {
+            return null;
+        }
+    }
+
+    /** SELECT / EXAMINE. */
+    static final class Select extends PendingCommand<SelectedMailbox> {
+        private long exists;
+        private long uidValidity;
+        private long uidNext;
+        private long highestModSeq;
+        private Set<String> flags = Set.of();
+        private Set<String> permanentFlags = Set.of();
+
+        Select(Promise<SelectedMailbox> promise) {
+            super(promise);
+        }
+
+        @Override
+        void untagged(Untagged u) {
+            switch (u.keyword()) {
+                case "EXISTS" -> exists = u.number();
+                case "FLAGS" -> flags = u.values().isEmpty() ? Set.of() : flagSet(u.values().get(0));
+                case "OK" -> code(u.code());
+                default -> {
+                }
+            }
+        }
+
+        private void code(ResponseCode code) {
+            if (code == null) {
+                return;
+            }
+            switch (code.atom()) {
+                case "UIDVALIDITY" -> uidValidity = number(code);
+                case "UIDNEXT" -> uidNext = number(code);
+                case "HIGHESTMODSEQ" -> highestModSeq = number(code);
+                case "PERMANENTFLAGS" -> permanentFlags = code.args().isEmpty() ? Set.of() : flagSet(code.args().get(0));
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        SelectedMailbox completed(Tagged ok) {
+            boolean readOnly = ok.code() != null && ok.code().atom().equals("READ-ONLY");
+            return new SelectedMailbox(exists, uidValidity, uidNext, flags, permanentFlags, highestModSeq, readOnly);
+        }
+    }
+
+    /** UID FETCH of non-body items: collects each FETCH response that carries a UID. */
+    static final class Fetch extends PendingCommand<List<FetchedMessage>> {
+        private final List<FetchedMessage> messages = new ArrayList<>();
+        private long sequence;
+        private long uid;
+        private long size;
+        private Set<String> flags;
+
+        Fetch(Promise<List<FetchedMessage>> promise) {
+            super(promise);
+        }
+
+        @Override
+        void fetchStart(long seq) {
+            sequence = seq;
+            uid = -1;
+            size = -1;
+            flags = Set.of();
+        }
+
+        @Override
+        void fetchAttribute(FetchAttribute a) {
+            switch (a.name()) {
+                case "UID" -> uid = number(a.value());
+                case "RFC822.SIZE" -> size = number(a.value());
+                case "FLAGS" -> flags = flagSet(a.value());
+                default -> {
+                }
+            }
+        }
+
+        @Override
+        void fetchEnd() {
+            if (uid >= 0) {
+                messages.add(new FetchedMessage(sequence, uid, size, flags));
+            }
+        }
+
+        @Override
+        List<FetchedMessage> completed(Tagged ok) {
+            return List.copyOf(messages);
+        }
+    }
+
+    /** UID FETCH of one body item, streamed to a listener. */
+    static final class FetchBody extends PendingCommand<Integer> {
+        private final long uid;
+        private final FetchBodyListener listener;
+        private long currentUid;
+        private int delivered;
+        private boolean listenerFailed;
+
+        FetchBody(Promise<Integer> promise, long uid, FetchBodyListener listener) {
+            super(promise);
+            this.uid = uid;
+            this.listener = listener;
+        }
+
+        @Override
+        void fetchStart(long seq) {
+            currentUid = -1;
+        }
+
+        @Override
+        void fetchAttribute(FetchAttribute a) {
+            if (a.name().equals("UID")) {
+                currentUid = number(a.value());
+            }
+        }
+
+        @Override
+        boolean bodyStart(BodyStart start) {
+            // unsolicited FETCHes carry no body; a body whose UID comes later is ours too
+            if (listenerFailed || promise.isDone() || (currentUid >= 0 && currentUid != uid)) {
+                return false;
+            }
+            delivered++;
+            try {
+                listener.bodyStart(start.size());
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+            return true;
+        }
+
+        @Override
+        void bodyChunk(ByteBuf chunk) {
+            if (listenerFailed) {
+                chunk.release();
+                return;
+            }
+            try {
+                listener.bodyChunk(chunk);
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+        }
+
+        @Override
+        void bodyEnd() {
+            if (listenerFailed) {
+                return;
+            }
+            try {
+                listener.bodyEnd();
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+        }
+
+        private void listenerFailed(RuntimeException e) {
+            listenerFailed = true;
+            promise.tryFailure(e);
+        }
+
+        @Override
+        Integer completed(Tagged ok) {
+            return delivered;
+        }
+    }
+
+    static long number(ResponseCode code) {
+        if (code.args().isEmpty()) {
+            throw new ProtocolViolation(code.atom() + " without a number");
+        }
+        return number(code.args().get(0));
+    }
+
+    static long number(ImapValue value) {
+        if (value instanceof ImapValue.Atom a) {
+            return a.asNumber();
+        }
+        throw new ProtocolViolation("number expected");
+    }
+
+    static Set<String> flagSet(ImapValue value) {
+        if (!(value instanceof ImapValue.ListValue list)) {
+            throw new ProtocolViolation("flag list expected");
+        }
+        Set<String> flags = new LinkedHashSet<>();
+        for (ImapValue v : list.items()) {
+            String text = ImapValue.textOf(v);
+            if (text != null) {
+                flags.add(text);
+            }
+        }
+        return Set.copyOf(flags);
+    }
+}

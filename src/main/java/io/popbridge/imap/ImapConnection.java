@@ -1,0 +1,434 @@
+package io.popbridge.imap;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.popbridge.imap.ImapResponse.BodyChunk;
+import io.popbridge.imap.ImapResponse.BodyEnd;
+import io.popbridge.imap.ImapResponse.BodyStart;
+import io.popbridge.imap.ImapResponse.Continuation;
+import io.popbridge.imap.ImapResponse.FetchAttribute;
+import io.popbridge.imap.ImapResponse.FetchEnd;
+import io.popbridge.imap.ImapResponse.FetchStart;
+import io.popbridge.imap.ImapResponse.ProtocolError;
+import io.popbridge.imap.ImapResponse.ResponseCode;
+import io.popbridge.imap.ImapResponse.Tagged;
+import io.popbridge.imap.ImapResponse.Untagged;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The protocol state of one connection: greeting, the queue of pending commands matched by tag,
+ * continuation handling for synchronizing literals, capabilities, the command timeout and the
+ * failure paths. Everything runs on the channel's event loop.
+ */
+final class ImapConnection extends ChannelInboundHandlerAdapter {
+
+    private final ImapClientOptions options;
+    private final UpstreamEndpoint endpoint;
+    private final ImapResponseDecoder decoder;
+    private final ArrayDeque<PendingCommand<?>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<PendingCommand<?>> held = new ArrayDeque<>();
+    private Channel channel;
+    private Promise<Void> greeting;
+    private Set<String> capabilities = Set.of();
+    private PendingCommand<?> awaitingContinuation;
+    private PendingCommand<?> bodyOwner;
+    private ImapException failure;
+    private int tags;
+    private boolean autoRead = true;
+    private long lastProgress;
+    private ScheduledFuture<?> timer;
+
+    ImapConnection(ImapClientOptions options, UpstreamEndpoint endpoint) {
+        this.options = options;
+        this.endpoint = endpoint;
+        this.decoder = new ImapResponseDecoder(options.maxLineLength(), options.maxLiteralSize());
+    }
+
+    /** Adds the activity tracker, the decoder and this handler. */
+    void install(Channel ch) {
+        channel = ch;
+        greeting = ch.eventLoop().newPromise();
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("imap-activity", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                lastProgress = System.nanoTime();
+                ctx.fireChannelRead(msg);
+            }
+        });
+        p.addLast("imap-decoder", decoder);
+        p.addLast("imap-client", this);
+    }
+
+    SslHandler newSslHandler(Channel ch) {
+        SslHandler handler = options.sslContext().newHandler(ch.alloc(), endpoint.host(), endpoint.port());
+        SSLEngine engine = handler.engine();
+        SSLParameters params = engine.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(params);
+        return handler;
+    }
+
+    ImapClientOptions options() {
+        return options;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    Future<Void> greeting() {
+        return greeting;
+    }
+
+    Set<String> capabilities() {
+        return capabilities;
+    }
+
+    boolean hasCapability(String name) {
+        return capabilities.contains(name.toUpperCase(Locale.ROOT));
+    }
+
+    /** Encodes and sends (or queues) a command; argument errors fail its promise before sending. */
+    <T> Future<T> submit(String name, Consumer<CommandEncoder> args, PendingCommand<T> command) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> submit(name, args, command));
+            return command.promise;
+        }
+        if (failure != null) {
+            command.fail(failure);
+            return command.promise;
+        }
+        try {
+            CommandEncoder encoder = new CommandEncoder("A" + (++tags), name,
+                    hasCapability("LITERAL+"), hasCapability("LITERAL-"));
+            args.accept(encoder);
+            command.encoded = encoder.build();
+        } catch (IllegalArgumentException e) {
+            command.fail(e);
+            return command.promise;
+        }
+        if (awaitingContinuation != null) {
+            held.add(command);
+        } else {
+            send(command);
+        }
+        return command.promise;
+    }
+
+    /**
+     * STARTTLS: on the tagged OK, makes sure nothing followed it in the clear, then puts TLS first
+     * in the pipeline. Completes when the handshake is done.
+     */
+    Future<Void> startTls() {
+        Promise<Void> result = channel.eventLoop().newPromise();
+        Promise<Void> ok = channel.eventLoop().newPromise();
+        submit("STARTTLS", e -> { }, new PendingCommand<Void>(ok) {
+            @Override
+            Void completed(Tagged t) {
+                if (decoder.bufferedBytes() > 0) {
+                    throw new ProtocolViolation("data received after STARTTLS before the TLS handshake");
+                }
+                capabilities = Set.of();
+                SslHandler ssl = newSslHandler(channel);
+                channel.pipeline().addFirst("tls", ssl);
+                ssl.handshakeFuture().addListener(f -> {
+                    if (f.isSuccess()) {
+                        result.trySuccess(null);
+                    } else {
+                        failAndClose(new ImapException.Closed("TLS handshake failed", f.cause()));
+                        result.tryFailure(failure);
+                    }
+                });
+                return null;
+            }
+        });
+        ok.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.tryFailure(f.cause());
+            }
+        });
+        return result;
+    }
+
+    void setAutoRead(boolean on) {
+        autoRead = on;
+        channel.config().setAutoRead(on);
+        if (on) {
+            lastProgress = System.nanoTime();
+            armTimer();
+        } else if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    void close() {
+        fail(new ImapException.Closed("connection closed by the client", null));
+        channel.close();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof BodyChunk chunk) {
+            ByteBuf content = chunk.content();
+            if (bodyOwner != null) {
+                bodyOwner.bodyChunk(content);
+            } else {
+                content.release();
+            }
+            return;
+        }
+        try {
+            handle((ImapResponse) msg);
+        } catch (ProtocolViolation e) {
+            protocolError(e.getMessage());
+        }
+    }
+
+    private void handle(ImapResponse msg) {
+        if (msg instanceof ProtocolError e) {
+            protocolError(e.message());
+        } else if (!greeting.isDone()) {
+            greeting(msg);
+        } else if (msg instanceof Tagged t) {
+            tagged(t);
+        } else if (msg instanceof Untagged u) {
+            untagged(u);
+        } else if (msg instanceof Continuation) {
+            continuation();
+        } else if (msg instanceof FetchStart s) {
+            forEach(c -> c.fetchStart(s.sequence()));
+        } else if (msg instanceof FetchAttribute a) {
+            forEach(c -> c.fetchAttribute(a));
+        } else if (msg instanceof BodyStart b) {
+            bodyOwner = null;
+            for (PendingCommand<?> c : new ArrayList<>(inFlight)) {
+                if (c.bodyStart(b)) {
+                    bodyOwner = c;
+                    break;
+                }
+            }
+        } else if (msg == BodyEnd.INSTANCE) {
+            if (bodyOwner != null) {
+                bodyOwner.bodyEnd();
+            }
+            bodyOwner = null;
+        } else if (msg == FetchEnd.INSTANCE) {
+            forEach(PendingCommand::fetchEnd);
+        }
+    }
+
+    private void greeting(ImapResponse msg) {
+        if (!(msg instanceof Untagged u) || u.code() == null && u.text() == null) {
+            throw new ProtocolViolation("invalid greeting");
+        }
+        switch (u.keyword()) {
+            case "OK" -> {
+                updateCapabilities(u.code());
+                greeting.trySuccess(null);
+            }
+            case "PREAUTH" -> failAndClose(new ImapException.Protocol("PREAUTH greeting is not supported"));
+            case "BYE" -> failAndClose(new ImapException.Closed("server refused the connection: " + u.text(), null));
+            default -> throw new ProtocolViolation("invalid greeting");
+        }
+    }
+
+    private void tagged(Tagged t) {
+        PendingCommand<?> command = null;
+        for (Iterator<PendingCommand<?>> it = inFlight.iterator(); it.hasNext();) {
+            PendingCommand<?> c = it.next();
+            if (c.encoded.tag().equals(t.tag())) {
+                it.remove();
+                command = c;
+                break;
+            }
+        }
+        if (command == null) {
+            throw new ProtocolViolation("tagged response for no pending command");
+        }
+        updateCapabilities(t.code());
+        if (command == awaitingContinuation) {
+            awaitingContinuation = null;
+            drainHeld();
+        }
+        if (command == bodyOwner) {
+            bodyOwner = null;
+        }
+        if (t.status() == ImapResponse.Status.OK) {
+            try {
+                complete(command, t);
+            } catch (ProtocolViolation e) {
+                command.fail(new ImapException.Protocol(e.getMessage()));
+                throw e;
+            }
+        } else {
+            command.fail(new ImapException.Rejected(command.name(), t.status().name(),
+                    t.code() == null ? null : t.code().atom(), t.text()));
+        }
+    }
+
+    private static <T> void complete(PendingCommand<T> command, Tagged ok) {
+        T result = command.completed(ok);
+        command.promise.trySuccess(result);
+    }
+
+    private void untagged(Untagged u) {
+        if (u.keyword().equals("CAPABILITY")) {
+            setCapabilities(u.values());
+        } else if (u.keyword().equals("BYE")) {
+            ImapException closed = new ImapException.Closed("server said BYE: " + u.text(), null);
+            for (PendingCommand<?> c : new ArrayList<>(inFlight)) {
+                if (!c.name().equals("LOGOUT")) {
+                    inFlight.remove(c);
+                    c.fail(closed);
+                }
+            }
+            held.forEach(c -> c.fail(closed));
+            held.clear();
+            if (failure == null) {
+                failure = closed;
+            }
+        } else {
+            updateCapabilities(u.code());
+        }
+        forEach(c -> c.untagged(u));
+    }
+
+    private void continuation() {
+        PendingCommand<?> c = awaitingContinuation;
+        if (c == null) {
+            throw new ProtocolViolation("continuation request while no literal is waiting");
+        }
+        write(c.encoded.fragments().get(c.nextFragment++));
+        if (c.nextFragment == c.encoded.fragments().size()) {
+            awaitingContinuation = null;
+            drainHeld();
+        }
+    }
+
+    private void updateCapabilities(ResponseCode code) {
+        if (code != null && code.atom().equals("CAPABILITY")) {
+            setCapabilities(code.args());
+        }
+    }
+
+    private void setCapabilities(List<ImapValue> values) {
+        Set<String> caps = new HashSet<>();
+        values.forEach(v -> caps.add(String.valueOf(ImapValue.textOf(v)).toUpperCase(Locale.ROOT)));
+        capabilities = Set.copyOf(caps);
+    }
+
+    private void forEach(Consumer<PendingCommand<?>> action) {
+        for (PendingCommand<?> c : new ArrayList<>(inFlight)) {
+            action.accept(c);
+        }
+    }
+
+    private void send(PendingCommand<?> command) {
+        if (inFlight.isEmpty()) {
+            lastProgress = System.nanoTime();
+        }
+        inFlight.add(command);
+        command.nextFragment = 1;
+        write(command.encoded.fragments().get(0));
+        if (command.encoded.fragments().size() > 1) {
+            awaitingContinuation = command;
+        }
+        armTimer();
+    }
+
+    private void drainHeld() {
+        while (awaitingContinuation == null && !held.isEmpty() && failure == null) {
+            send(held.poll());
+        }
+    }
+
+    private void write(byte[] octets) {
+        channel.writeAndFlush(Unpooled.wrappedBuffer(octets)).addListener(f -> {
+            if (!f.isSuccess()) {
+                failAndClose(new ImapException.Closed("write failed", f.cause()));
+            }
+        });
+    }
+
+    private void armTimer() {
+        if (timer != null || !autoRead || inFlight.isEmpty() || failure != null) {
+            return;
+        }
+        long timeout = options.commandTimeout().toNanos();
+        long remaining = Math.max(0, lastProgress + timeout - System.nanoTime());
+        timer = channel.eventLoop().schedule(this::checkTimeout, remaining, TimeUnit.NANOSECONDS);
+    }
+
+    private void checkTimeout() {
+        timer = null;
+        if (!autoRead || inFlight.isEmpty() || failure != null) {
+            return;
+        }
+        if (System.nanoTime() - lastProgress >= options.commandTimeout().toNanos()) {
+            failAndClose(new ImapException.Timeout(inFlight.peek().name() + " got no response within "
+                    + options.commandTimeout()));
+        } else {
+            armTimer();
+        }
+    }
+
+    private void protocolError(String message) {
+        decoder.discard();
+        failAndClose(new ImapException.Protocol(message));
+    }
+
+    void failAndClose(ImapException cause) {
+        fail(cause);
+        channel.close();
+    }
+
+    /** Fails every pending and held command, and (with the first cause) all later ones. */
+    private void fail(ImapException cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        List<PendingCommand<?>> all = new ArrayList<>(inFlight);
+        all.addAll(held);
+        inFlight.clear();
+        held.clear();
+        awaitingContinuation = null;
+        bodyOwner = null;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        greeting.tryFailure(cause);
+        all.forEach(c -> c.fail(cause));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        fail(new ImapException.Closed("connection closed", null));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        failAndClose(new ImapException.Closed("connection failed", cause));
+    }
+}

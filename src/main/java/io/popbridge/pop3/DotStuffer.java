@@ -1,0 +1,125 @@
+package io.popbridge.pop3;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * Turns raw message octets into the body of a POP3 multi-line reply, chunk by chunk (RFC 1939
+ * section 3): a '.' at the start of a line gets a second '.', every line ends in CRLF, and
+ * {@link #end()} ends the last line if needed and appends the terminating {@code .CRLF}.
+ *
+ * <p>Line ends: a bare LF becomes CRLF, and so does a bare CR (one not followed by LF). POP3 has no
+ * way to transport a lone CR or LF, and treating both as line ends is what a mail client would
+ * display; the bridge accounts for it in the advertised size.
+ *
+ * <p>State carried across chunks: whether the next octet starts a line, and whether the last octet
+ * was a CR whose LF may still come. Unchanged runs are forwarded as retained slices of the input;
+ * only the inserted octets are new buffers. Not thread-safe; one instance per reply.
+ */
+final class DotStuffer {
+
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+    private static final byte DOT = '.';
+    private static final byte[] DOT_BYTES = {DOT};
+    private static final byte[] LF_BYTES = {LF};
+    private static final byte[] CRLF_BYTES = {CR, LF};
+    private static final byte[] TERMINATOR = {DOT, CR, LF};
+    private static final byte[] CRLF_TERMINATOR = {CR, LF, DOT, CR, LF};
+    private static final byte[] LF_TERMINATOR = {LF, DOT, CR, LF};
+
+    private final ByteBufAllocator alloc;
+    private boolean atLineStart = true;
+    private boolean afterCr;
+
+    DotStuffer(ByteBufAllocator alloc) {
+        this.alloc = alloc;
+    }
+
+    /**
+     * Transforms one chunk. Releases {@code chunk}; the caller owns the result (which may be
+     * {@code chunk} itself when nothing needed changing, or an empty buffer).
+     */
+    ByteBuf stuff(ByteBuf chunk) {
+        CompositeByteBuf out = null;
+        int runStart = chunk.readerIndex();
+        int end = chunk.writerIndex();
+        try {
+            for (int i = runStart; i < end; i++) {
+                byte b = chunk.getByte(i);
+                if (afterCr) {
+                    afterCr = false;
+                    if (b == LF) {
+                        atLineStart = true;
+                        continue;
+                    }
+                    // the CR already went out in a run: complete it to CRLF
+                    out = append(out, chunk, runStart, i, LF_BYTES);
+                    runStart = i;
+                    atLineStart = true;
+                }
+                if (b == CR) {
+                    afterCr = true;
+                    atLineStart = false;
+                } else if (b == LF) {
+                    out = append(out, chunk, runStart, i, CRLF_BYTES);
+                    runStart = i + 1;
+                    atLineStart = true;
+                } else {
+                    if (b == DOT && atLineStart) {
+                        out = append(out, chunk, runStart, i, DOT_BYTES);
+                        runStart = i;
+                    }
+                    atLineStart = false;
+                }
+            }
+            if (out == null) {
+                ByteBuf result = chunk;
+                chunk = null;
+                return result;
+            }
+            if (runStart < end) {
+                out.addComponent(true, chunk.retainedSlice(runStart, end - runStart));
+            }
+            return out;
+        } catch (RuntimeException e) {
+            if (out != null) {
+                out.release();
+            }
+            throw e;
+        } finally {
+            if (chunk != null) {
+                chunk.release();
+            }
+        }
+    }
+
+    /** The octets that end the reply: a line end if the last line is open, then {@code .CRLF}. */
+    ByteBuf end() {
+        byte[] tail;
+        if (afterCr) {
+            tail = LF_TERMINATOR;
+        } else if (atLineStart) {
+            tail = TERMINATOR;
+        } else {
+            tail = CRLF_TERMINATOR;
+        }
+        afterCr = false;
+        atLineStart = true;
+        return Unpooled.wrappedBuffer(tail.clone());
+    }
+
+    private CompositeByteBuf append(CompositeByteBuf out, ByteBuf chunk, int runStart, int runEnd, byte[] insert) {
+        if (out == null) {
+            out = alloc.compositeBuffer();
+        }
+        if (runEnd > runStart) {
+            out.addComponent(true, chunk.retainedSlice(runStart, runEnd - runStart));
+        }
+        // a private copy: a shared array could be written through by a later handler
+        out.addComponent(true, Unpooled.wrappedBuffer(insert.clone()));
+        return out;
+    }
+}

@@ -1,0 +1,91 @@
+package io.popbridge.pop3;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/** An in-memory mailbox: bodies in memory, streamed at once or when the test says so. */
+class FakeMailbox implements Mailbox {
+
+    record Request(int number, long lines, BodySink sink) {
+    }
+
+    private final EventLoop loop;
+    private final List<MessageEntry> entries = new ArrayList<>();
+    private final List<String> bodies = new ArrayList<>();
+    final List<Request> pendingBodies = new ArrayList<>();
+    final List<SortedSet<Integer>> commits = new ArrayList<>();
+    Promise<Void> commitPromise;
+    boolean deferBodies;
+    boolean deferCommit;
+    int abandoned;
+
+    FakeMailbox(EventLoop loop) {
+        this.loop = loop;
+    }
+
+    FakeMailbox add(String uidl, String body) {
+        entries.add(new MessageEntry(body.getBytes(StandardCharsets.ISO_8859_1).length, uidl));
+        bodies.add(body);
+        return this;
+    }
+
+    @Override
+    public List<MessageEntry> messages() {
+        return List.copyOf(entries);
+    }
+
+    @Override
+    public void retrieve(int number, BodySink sink) {
+        request(new Request(number, -1, sink));
+    }
+
+    @Override
+    public void top(int number, long lines, BodySink sink) {
+        request(new Request(number, lines, sink));
+    }
+
+    private void request(Request r) {
+        if (deferBodies) {
+            pendingBodies.add(r);
+        } else {
+            send(r);
+        }
+    }
+
+    /** Streams the body in chunks of a few octets (TOP sends the header block only). */
+    void send(Request r) {
+        String body = bodies.get(r.number() - 1);
+        if (r.lines() >= 0) {
+            int blank = body.indexOf("\r\n\r\n");
+            body = blank < 0 ? body : body.substring(0, blank + 4);
+        }
+        r.sink().begin();
+        byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < bytes.length; i += 5) {
+            r.sink().write(Unpooled.copiedBuffer(bytes, i, Math.min(5, bytes.length - i)));
+        }
+        r.sink().end();
+    }
+
+    @Override
+    public Future<Void> commit(SortedSet<Integer> deleted) {
+        commits.add(new TreeSet<>(deleted));
+        commitPromise = loop.newPromise();
+        if (!deferCommit) {
+            commitPromise.setSuccess(null);
+        }
+        return commitPromise;
+    }
+
+    @Override
+    public void abandon() {
+        abandoned++;
+    }
+}
