@@ -16,7 +16,8 @@ class FakeMailbox implements Mailbox {
     record Request(int number, long lines, BodySink sink) {
     }
 
-    private final EventLoop loop;
+    EventLoop loop;
+    int chunkSize = 5;
     private final List<MessageEntry> entries = new ArrayList<>();
     private final List<String> bodies = new ArrayList<>();
     final List<Request> pendingBodies = new ArrayList<>();
@@ -68,8 +69,8 @@ class FakeMailbox implements Mailbox {
         }
         r.sink().begin();
         byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = 0; i < bytes.length; i += 5) {
-            r.sink().write(Unpooled.copiedBuffer(bytes, i, Math.min(5, bytes.length - i)));
+        for (int i = 0; i < bytes.length; i += chunkSize) {
+            r.sink().write(Unpooled.copiedBuffer(bytes, i, Math.min(chunkSize, bytes.length - i)));
         }
         r.sink().end();
     }
