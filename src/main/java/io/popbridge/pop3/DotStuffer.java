@@ -30,6 +30,8 @@ final class DotStuffer {
     private static final byte[] CRLF_TERMINATOR = {CR, LF, DOT, CR, LF};
     private static final byte[] LF_TERMINATOR = {LF, DOT, CR, LF};
 
+    private static final int MAX_PIECES = 256;
+
     private final ByteBufAllocator alloc;
     private boolean atLineStart = true;
     private boolean afterCr;
@@ -113,7 +115,9 @@ final class DotStuffer {
 
     private CompositeByteBuf append(CompositeByteBuf out, ByteBuf chunk, int runStart, int runEnd, byte[] insert) {
         if (out == null) {
-            out = alloc.compositeBuffer();
+            // CRLF mail needs no insertions at all; a chunk with very many (bare-LF mail) is
+            // consolidated past this many pieces, trading a copy for bounded bookkeeping
+            out = alloc.compositeBuffer(MAX_PIECES);
         }
         if (runEnd > runStart) {
             out.addComponent(true, chunk.retainedSlice(runStart, runEnd - runStart));

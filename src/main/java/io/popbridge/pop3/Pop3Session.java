@@ -212,10 +212,6 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     // ---- for the commands
 
-    State state() {
-        return state;
-    }
-
     List<String> capabilities() {
         return capabilities;
     }

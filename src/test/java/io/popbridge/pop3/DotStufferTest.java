@@ -87,6 +87,19 @@ class DotStufferTest {
         stuffer.end().release();
     }
 
+    @Test
+    void chunkWithMoreInsertionsThanPiecesStaysExact() {
+        StringBuilder in = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            in.append(".l").append(i).append('\n');
+            expected.append("..l").append(i).append("\r\n");
+        }
+        byte[] bytes = in.toString().getBytes(StandardCharsets.US_ASCII);
+        assertEquals(expected + ".\r\n", run(bytes, bytes.length, bytes.length));
+        assertEquals(expected + ".\r\n", run(bytes, 7, bytes.length / 2));
+    }
+
     /** Feeds in[0,a), in[a,b), in[b,end) and returns everything produced; asserts all released. */
     private static String run(byte[] in, int a, int b) {
         DotStuffer stuffer = new DotStuffer(ALLOC);
