@@ -10,6 +10,7 @@ import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SortedSet;
@@ -331,7 +332,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     /** QUIT in AUTHORIZATION: nothing to apply. */
     void quitWithoutMailbox() {
-        writeLine("+OK Logging out.");
+        writeLine(Pop3Replies.loggingOut(0));
         close("quit");
     }
 
@@ -344,14 +345,14 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         deleted.stream().forEach(i -> marked.add(i + 1));
         Future<Void> future;
         try {
-            future = mailbox.commit(marked);
+            future = mailbox.commit(Collections.unmodifiableSortedSet(marked));
         } catch (RuntimeException e) {
             future = ctx.executor().newFailedFuture(e);
         }
         int count = marked.size();
         future.addListener(f -> onEventLoop(() -> {
             if (f.isSuccess()) {
-                writeLine(count == 0 ? "+OK Logging out." : "+OK Logging out, " + count + " messages deleted.");
+                writeLine(Pop3Replies.loggingOut(count));
                 close("quit");
             } else {
                 logFailure("commit", f.cause());

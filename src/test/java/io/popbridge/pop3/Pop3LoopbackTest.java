@@ -74,7 +74,7 @@ class Pop3LoopbackTest {
                 + "+OK " + big.length() + " octets\r\n" + stuffed + ".\r\n"
                 + "+OK Marked to be deleted.\r\n"
                 + "+OK 1 messages:\r\n2 " + big.length() + "\r\n.\r\n"
-                + "+OK Logging out, 1 messages deleted.\r\n";
+                + "+OK Logging out, 1 message deleted.\r\n";
         assertEquals(expected, transcript);
         assertEquals(List.of(new TreeSet<>(Set.of(1))), mailbox.commits);
         assertTrue(provider.contexts.get(0).clientAddress() instanceof InetSocketAddress);
