@@ -217,10 +217,6 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         return capabilities;
     }
 
-    SessionLog log() {
-        return log;
-    }
-
     List<MessageEntry> messages() {
         return messages;
     }
@@ -272,14 +268,24 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             return;
         }
         if (f.isSuccess() && f.getNow() != null) {
-            mailbox = (Mailbox) f.getNow();
-            messages = List.copyOf(mailbox.messages());
+            Mailbox opened = (Mailbox) f.getNow();
+            try {
+                messages = List.copyOf(opened.messages());
+            } catch (RuntimeException e) {
+                // a broken snapshot is the bridge's bug; the client sees a temporary failure
+                opened.abandon();
+                LOG.warn("pop3 mailbox snapshot failed: {}", e.toString());
+                writeLine(Pop3Replies.failure(FailureKind.SYS_TEMP));
+                finished();
+                return;
+            }
+            mailbox = opened;
             state = State.TRANSACTION;
             badCommands = 0;
             onLogin.accept(ctx);
             writeLine("+OK Logged in.");
         } else {
-            logFailure("login", f.cause());
+            log.failure("login", f.cause());
             FailureKind kind = Pop3Replies.kindOf(f.cause());
             writeLine(Pop3Replies.failure(kind));
             // failed logins use up the bad-command allowance: no endless password guessing
@@ -312,7 +318,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     void bodyFailed(boolean began, MailboxException cause) {
-        logFailure(began ? "body after +OK" : "body", cause);
+        log.failure(began ? "body after +OK" : "body", cause);
         if (began) {
             log.outcome("upstream-failed-mid-body");
             ctx.close();
@@ -355,7 +361,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
                 writeLine(Pop3Replies.loggingOut(count));
                 close("quit");
             } else {
-                logFailure("commit", f.cause());
+                log.failure("commit", f.cause());
                 writeLine(Pop3Replies.failure(Pop3Replies.kindOf(f.cause())));
                 close("commit-failed");
             }
@@ -385,14 +391,6 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             task.run();
         } else {
             ctx.executor().execute(task);
-        }
-    }
-
-    private static void logFailure(String what, Throwable cause) {
-        if (cause instanceof MailboxException e) {
-            LOG.debug("pop3 {} failed: {} {}", what, e.kind(), e.getMessage());
-        } else {
-            LOG.warn("pop3 {} failed unexpectedly: {}", what, String.valueOf(cause));
         }
     }
 }

@@ -192,4 +192,20 @@ class Pop3AuthorizationTest {
         h.expect("USER bob", "+OK\r\n").expect("PASS guess", "-ERR [AUTH] Authentication failed.\r\n");
         assertFalse(h.ch.isOpen());
     }
+
+    @Test
+    void brokenSnapshotIsATemporaryFailureAndTheMailboxIsAbandoned() {
+        Pop3SessionHarness h = new Pop3SessionHarness();
+        FakeMailbox broken = new FakeMailbox(h.ch.eventLoop()) {
+            @Override
+            public java.util.List<MessageEntry> messages() {
+                throw new IllegalStateException("bridge bug");
+            }
+        };
+        h.provider.mailbox = broken;
+        h.greeted().expect("USER bob", "+OK\r\n");
+        h.expect("PASS secret", "-ERR [SYS/TEMP] Temporary server failure, try again later.\r\n");
+        assertEquals(1, broken.abandoned);
+        h.expect("STAT", "-ERR Not logged in.\r\n");
+    }
 }
