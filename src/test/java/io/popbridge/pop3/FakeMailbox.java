@@ -25,6 +25,8 @@ class FakeMailbox implements Mailbox {
     Promise<Void> commitPromise;
     boolean deferBodies;
     boolean deferCommit;
+    boolean honourBackpressure;
+    int pausedForBackpressure;
     int abandoned;
 
     FakeMailbox(EventLoop loop) {
@@ -69,10 +71,30 @@ class FakeMailbox implements Mailbox {
         }
         r.sink().begin();
         byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
+        if (honourBackpressure) {
+            pump(r.sink(), bytes, 0);
+            return;
+        }
         for (int i = 0; i < bytes.length; i += chunkSize) {
             r.sink().write(Unpooled.copiedBuffer(bytes, i, Math.min(chunkSize, bytes.length - i)));
         }
         r.sink().end();
+    }
+
+    /** Writes while the client can take it, then continues when the sink says it is writable. */
+    private void pump(BodySink sink, byte[] bytes, int from) {
+        int i = from;
+        while (i < bytes.length) {
+            if (!sink.isWritable()) {
+                pausedForBackpressure++;
+                int next = i;
+                sink.whenWritable(() -> pump(sink, bytes, next));
+                return;
+            }
+            sink.write(Unpooled.copiedBuffer(bytes, i, Math.min(chunkSize, bytes.length - i)));
+            i += chunkSize;
+        }
+        sink.end();
     }
 
     @Override

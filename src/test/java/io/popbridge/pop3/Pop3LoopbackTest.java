@@ -34,6 +34,8 @@ class Pop3LoopbackTest {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Pop3ServerInitializer.WRITE_BUFFER_WATER_MARK)
+                // small kernel buffers so that a large RETR has to wait for the client
+                .childOption(ChannelOption.SO_SNDBUF, 8 * 1024)
                 .childHandler(new Pop3ServerInitializer(Pop3Options.defaults(), provider))
                 .bind("127.0.0.1", 0).sync().channel();
     }
@@ -78,5 +80,43 @@ class Pop3LoopbackTest {
         assertEquals(expected, transcript);
         assertEquals(List.of(new TreeSet<>(Set.of(1))), mailbox.commits);
         assertTrue(provider.contexts.get(0).clientAddress() instanceof InetSocketAddress);
+    }
+
+    @Test
+    void largeMessageStreamsThroughBackpressureToTheEnd() throws Exception {
+        byte[] line = "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        StringBuilder body = new StringBuilder();
+        while (body.length() < 8 * 1024 * 1024) {
+            body.append(new String(line, StandardCharsets.US_ASCII));
+        }
+        FakeMailbox mailbox = new FakeMailbox(null).add("big", body.toString());
+        mailbox.chunkSize = 16 * 1024;
+        mailbox.honourBackpressure = true;
+        provider.mailbox = mailbox;
+
+        long received = 0;
+        byte[] tail = new byte[5];
+        try (Socket s = new Socket()) {
+            s.setSoTimeout(60_000);
+            s.setReceiveBufferSize(16 * 1024);
+            s.connect((InetSocketAddress) server.localAddress());
+            s.getOutputStream().write("USER bob\r\nPASS secret\r\nRETR 1\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            byte[] buf = new byte[4096];
+            for (int n; (n = in.read(buf)) > 0;) {
+                received += n;
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(tail, 1, tail, 0, 4);
+                    tail[4] = buf[i];
+                }
+            }
+        }
+        String head = "+OK popbridge ready.\r\n+OK\r\n+OK Logged in.\r\n+OK " + body.length() + " octets\r\n";
+        String end = ".\r\n+OK Logging out.\r\n";
+        assertEquals(head.length() + body.length() + end.length(), received);
+        assertEquals("\r\n", new String(tail, 3, 2, StandardCharsets.US_ASCII));
+        assertTrue(mailbox.pausedForBackpressure > 0, "the client was slower than the producer at least once");
+        assertEquals(List.of(new TreeSet<Integer>()), mailbox.commits);
     }
 }
