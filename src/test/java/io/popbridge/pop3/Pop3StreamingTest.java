@@ -162,4 +162,22 @@ class Pop3StreamingTest {
         assertEquals(1, h.mailbox.abandoned);
         assertTrue(h.mailbox.commits.isEmpty());
     }
+
+    @Test
+    void callsAfterEndAreIgnoredAndTheirChunksReleased() {
+        Pop3SessionHarness h = session();
+        h.send("RETR 2\r\n");
+        BodySink sink = h.mailbox.pendingBodies.get(0).sink();
+        sink.write(bytes("B\r\n"));
+        sink.end();
+        assertEquals("+OK 3 octets\r\nB\r\n.\r\n", h.out());
+        ByteBuf late = bytes("late");
+        sink.write(late);
+        assertEquals(0, late.refCnt());
+        sink.fail(new MailboxException(FailureKind.SYS_TEMP, "late"));
+        sink.end();
+        assertEquals("", h.out());
+        assertTrue(h.ch.isOpen());
+        h.expect("NOOP", "+OK\r\n");
+    }
 }
