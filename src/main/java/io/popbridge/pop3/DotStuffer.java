@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.ByteProcessor;
 
 /**
  * Turns raw message octets into the body of a POP3 multi-line reply, chunk by chunk (RFC 1939
@@ -49,12 +50,14 @@ final class DotStuffer {
         int runStart = chunk.readerIndex();
         int end = chunk.writerIndex();
         try {
-            for (int i = runStart; i < end; i++) {
+            int i = runStart;
+            while (i < end) {
                 byte b = chunk.getByte(i);
                 if (afterCr) {
                     afterCr = false;
                     if (b == LF) {
                         atLineStart = true;
+                        i++;
                         continue;
                     }
                     // the CR already went out in a run: complete it to CRLF
@@ -65,16 +68,21 @@ final class DotStuffer {
                 if (b == CR) {
                     afterCr = true;
                     atLineStart = false;
+                    i++;
                 } else if (b == LF) {
                     out = append(out, chunk, runStart, i, CRLF_BYTES);
                     runStart = i + 1;
                     atLineStart = true;
+                    i++;
                 } else {
                     if (b == DOT && atLineStart) {
                         out = append(out, chunk, runStart, i, DOT_BYTES);
                         runStart = i;
                     }
                     atLineStart = false;
+                    // the rest of the line up to CR or LF needs no attention
+                    int next = chunk.forEachByte(i + 1, end - i - 1, ByteProcessor.FIND_CRLF);
+                    i = next < 0 ? end : next;
                 }
             }
             if (out == null) {
