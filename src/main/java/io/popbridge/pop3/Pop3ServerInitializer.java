@@ -34,6 +34,11 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
     private final MailboxProvider provider;
     private final List<String> capabilities;
 
+    /**
+     * @param options the front end's settings, checked here
+     * @param provider opens the mailbox once a client has logged in
+     * @throws IllegalArgumentException if a setting is out of range (the message names it)
+     */
     public Pop3ServerInitializer(Pop3Options options, MailboxProvider provider) {
         this.options = Objects.requireNonNull(options, "options");
         this.provider = Objects.requireNonNull(provider, "provider");
