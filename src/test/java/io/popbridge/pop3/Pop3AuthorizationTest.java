@@ -210,4 +210,12 @@ class Pop3AuthorizationTest {
         assertEquals(1, broken.abandoned);
         h.expect("STAT", "-ERR Not logged in.\r\n");
     }
+
+    @Test
+    void inputWithoutLineEndsClosesTheSession() {
+        Pop3SessionHarness h = new Pop3SessionHarness().greeted();
+        h.send("NOOP\r\n" + "A".repeat(Pop3LineDecoder.DISCARD_LIMIT + 1000));
+        assertEquals("-ERR Not logged in.\r\n-ERR Line too long\r\n", h.out());
+        assertFalse(h.ch.isOpen());
+    }
 }
