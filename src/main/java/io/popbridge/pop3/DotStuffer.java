@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.util.ByteProcessor;
 
 /**
  * Turns raw message octets into the body of a POP3 multi-line reply, chunk by chunk (RFC 1939
@@ -30,6 +31,8 @@ final class DotStuffer {
     private static final byte[] CRLF_TERMINATOR = {CR, LF, DOT, CR, LF};
     private static final byte[] LF_TERMINATOR = {LF, DOT, CR, LF};
 
+    private static final int MAX_PIECES = 256;
+
     private final ByteBufAllocator alloc;
     private boolean atLineStart = true;
     private boolean afterCr;
@@ -47,12 +50,14 @@ final class DotStuffer {
         int runStart = chunk.readerIndex();
         int end = chunk.writerIndex();
         try {
-            for (int i = runStart; i < end; i++) {
+            int i = runStart;
+            while (i < end) {
                 byte b = chunk.getByte(i);
                 if (afterCr) {
                     afterCr = false;
                     if (b == LF) {
                         atLineStart = true;
+                        i++;
                         continue;
                     }
                     // the CR already went out in a run: complete it to CRLF
@@ -63,16 +68,21 @@ final class DotStuffer {
                 if (b == CR) {
                     afterCr = true;
                     atLineStart = false;
+                    i++;
                 } else if (b == LF) {
                     out = append(out, chunk, runStart, i, CRLF_BYTES);
                     runStart = i + 1;
                     atLineStart = true;
+                    i++;
                 } else {
                     if (b == DOT && atLineStart) {
                         out = append(out, chunk, runStart, i, DOT_BYTES);
                         runStart = i;
                     }
                     atLineStart = false;
+                    // the rest of the line up to CR or LF needs no attention
+                    int next = chunk.forEachByte(i + 1, end - i - 1, ByteProcessor.FIND_CRLF);
+                    i = next < 0 ? end : next;
                 }
             }
             if (out == null) {
@@ -113,7 +123,9 @@ final class DotStuffer {
 
     private CompositeByteBuf append(CompositeByteBuf out, ByteBuf chunk, int runStart, int runEnd, byte[] insert) {
         if (out == null) {
-            out = alloc.compositeBuffer();
+            // CRLF mail needs no insertions at all; a chunk with very many (bare-LF mail) is
+            // consolidated past this many pieces, trading a copy for bounded bookkeeping
+            out = alloc.compositeBuffer(MAX_PIECES);
         }
         if (runEnd > runStart) {
             out.addComponent(true, chunk.retainedSlice(runStart, runEnd - runStart));

@@ -8,8 +8,9 @@ import io.netty.channel.ChannelHandlerContext;
  * Writes one RETR or TOP reply to the client: {@code +OK}, the dot-stuffed body, the final dot.
  *
  * <p>Once the client connection is gone every later {@link #write} just releases its chunk (the
- * session abandons the mailbox, which stops the producer). Calls out of the documented order are
- * tolerated the same way: nothing reaches the client that could be taken for a whole message.
+ * session abandons the mailbox, which stops the producer). After {@code end} or {@code fail},
+ * further calls are ignored (chunks released); a {@code write} or {@code end} without
+ * {@code begin} implies it.
  */
 final class Pop3BodySink implements BodySink {
 
@@ -44,9 +45,13 @@ final class Pop3BodySink implements BodySink {
 
     @Override
     public void write(ByteBuf chunk) {
-        if (!began || done || !ctx.channel().isActive()) {
+        if (done || !ctx.channel().isActive()) {
             chunk.release();
             return;
+        }
+        if (!began) {
+            // out of order, but the octets are the message: dropping them would send a wrong one
+            begin();
         }
         bytes += chunk.readableBytes();
         ctx.writeAndFlush(stuffer.stuff(chunk)).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);

@@ -95,7 +95,8 @@ final class Pop3LineDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             state = State.CLOSED;
             out.add(Event.INPUT_FLOOD);
-            ctx.close();
+            // after the lines decoded so far and the event have been passed on
+            ctx.executor().execute(ctx::close);
             return false;
         }
         if (lf < 0) {

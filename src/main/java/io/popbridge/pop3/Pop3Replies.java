@@ -28,6 +28,15 @@ final class Pop3Replies {
         };
     }
 
+    /** The reply to QUIT once the deletions (if any) are applied. */
+    static String loggingOut(int deleted) {
+        return switch (deleted) {
+            case 0 -> "+OK Logging out.";
+            case 1 -> "+OK Logging out, 1 message deleted.";
+            default -> "+OK Logging out, " + deleted + " messages deleted.";
+        };
+    }
+
     /** The kind of any failure: a {@link MailboxException} says it, anything else is temporary. */
     static FailureKind kindOf(Throwable cause) {
         return cause instanceof MailboxException e ? e.kind() : FailureKind.SYS_TEMP;

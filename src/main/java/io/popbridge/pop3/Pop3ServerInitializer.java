@@ -34,6 +34,11 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
     private final MailboxProvider provider;
     private final List<String> capabilities;
 
+    /**
+     * @param options the front end's settings, checked here
+     * @param provider opens the mailbox once a client has logged in
+     * @throws IllegalArgumentException if a setting is out of range (the message names it)
+     */
     public Pop3ServerInitializer(Pop3Options options, MailboxProvider provider) {
         this.options = Objects.requireNonNull(options, "options");
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -43,8 +48,8 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
         if (options.maxBadCommands() < 0) {
             throw new IllegalArgumentException("maxBadCommands must not be negative: " + options.maxBadCommands());
         }
-        Objects.requireNonNull(options.idleTimeout(), "idleTimeout");
-        Objects.requireNonNull(options.loginTimeout(), "loginTimeout");
+        requireNotNegative(options.idleTimeout(), "idleTimeout");
+        requireNotNegative(options.loginTimeout(), "loginTimeout");
         this.capabilities = Pop3Capabilities.of(options, AuthorizationCommands.TABLE, TransactionCommands.TABLE);
     }
 
@@ -63,8 +68,15 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
                 ctx -> ctx.pipeline().replace(IDLE, IDLE, idleHandler(options.idleTimeout()))));
     }
 
+    private static void requireNotNegative(Duration d, String setting) {
+        Objects.requireNonNull(d, setting);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(setting + " must not be negative (zero disables it): " + d);
+        }
+    }
+
     private static IdleStateHandler idleHandler(Duration timeout) {
         // all-idle: neither a command read nor a write completed (a stalled RETR counts as idle)
-        return new IdleStateHandler(0, 0, Math.max(0, timeout.toMillis()), TimeUnit.MILLISECONDS);
+        return new IdleStateHandler(0, 0, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.Future;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SortedSet;
@@ -212,16 +213,8 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     // ---- for the commands
 
-    State state() {
-        return state;
-    }
-
     List<String> capabilities() {
         return capabilities;
-    }
-
-    SessionLog log() {
-        return log;
     }
 
     List<MessageEntry> messages() {
@@ -275,14 +268,24 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             return;
         }
         if (f.isSuccess() && f.getNow() != null) {
-            mailbox = (Mailbox) f.getNow();
-            messages = List.copyOf(mailbox.messages());
+            Mailbox opened = (Mailbox) f.getNow();
+            try {
+                messages = List.copyOf(opened.messages());
+            } catch (RuntimeException e) {
+                // a broken snapshot is the bridge's bug; the client sees a temporary failure
+                opened.abandon();
+                LOG.warn("pop3 mailbox snapshot failed: {}", e.toString());
+                writeLine(Pop3Replies.failure(FailureKind.SYS_TEMP));
+                finished();
+                return;
+            }
+            mailbox = opened;
             state = State.TRANSACTION;
             badCommands = 0;
             onLogin.accept(ctx);
             writeLine("+OK Logged in.");
         } else {
-            logFailure("login", f.cause());
+            log.failure("login", f.cause());
             FailureKind kind = Pop3Replies.kindOf(f.cause());
             writeLine(Pop3Replies.failure(kind));
             // failed logins use up the bad-command allowance: no endless password guessing
@@ -315,7 +318,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     void bodyFailed(boolean began, MailboxException cause) {
-        logFailure(began ? "body after +OK" : "body", cause);
+        log.failure(began ? "body after +OK" : "body", cause);
         if (began) {
             log.outcome("upstream-failed-mid-body");
             ctx.close();
@@ -335,7 +338,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     /** QUIT in AUTHORIZATION: nothing to apply. */
     void quitWithoutMailbox() {
-        writeLine("+OK Logging out.");
+        writeLine(Pop3Replies.loggingOut(0));
         close("quit");
     }
 
@@ -348,17 +351,17 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         deleted.stream().forEach(i -> marked.add(i + 1));
         Future<Void> future;
         try {
-            future = mailbox.commit(marked);
+            future = mailbox.commit(Collections.unmodifiableSortedSet(marked));
         } catch (RuntimeException e) {
             future = ctx.executor().newFailedFuture(e);
         }
         int count = marked.size();
         future.addListener(f -> onEventLoop(() -> {
             if (f.isSuccess()) {
-                writeLine(count == 0 ? "+OK Logging out." : "+OK Logging out, " + count + " messages deleted.");
+                writeLine(Pop3Replies.loggingOut(count));
                 close("quit");
             } else {
-                logFailure("commit", f.cause());
+                log.failure("commit", f.cause());
                 writeLine(Pop3Replies.failure(Pop3Replies.kindOf(f.cause())));
                 close("commit-failed");
             }
@@ -388,14 +391,6 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             task.run();
         } else {
             ctx.executor().execute(task);
-        }
-    }
-
-    private static void logFailure(String what, Throwable cause) {
-        if (cause instanceof MailboxException e) {
-            LOG.debug("pop3 {} failed: {} {}", what, e.kind(), e.getMessage());
-        } else {
-            LOG.warn("pop3 {} failed unexpectedly: {}", what, String.valueOf(cause));
         }
     }
 }

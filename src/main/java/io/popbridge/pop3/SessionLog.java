@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 final class SessionLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.popbridge.session");
+    private static final Logger EVENTS = LoggerFactory.getLogger(SessionLog.class.getPackageName());
 
     private final long startNanos = System.nanoTime();
     private final SocketAddress client;
@@ -48,6 +49,15 @@ final class SessionLog {
 
     void deleted(int count) {
         deleCount = count;
+    }
+
+    /** A failed mailbox operation: its log text goes here, never to the client. */
+    void failure(String what, Throwable cause) {
+        if (cause instanceof MailboxException e) {
+            EVENTS.debug("pop3 {} failed for {}: {} {}", what, user, e.kind(), e.getMessage());
+        } else {
+            EVENTS.warn("pop3 {} failed unexpectedly for {}: {}", what, user, String.valueOf(cause));
+        }
     }
 
     void end() {

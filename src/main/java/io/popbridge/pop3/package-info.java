@@ -12,6 +12,20 @@
  *   <li><a href="https://www.rfc-editor.org/rfc/rfc3206">RFC 3206</a> The SYS and AUTH POP Response Codes</li>
  * </ul>
  *
+ * <p>Decisions where the RFCs leave room (Dovecot is the model for reply texts):
+ * <ul>
+ *   <li>Line ends in message bodies: a bare LF and a bare CR both become CRLF ({@code DotStuffer}).</li>
+ *   <li>Bad commands (unknown verbs, verbs of the other state, malformed arguments, over-long
+ *       lines) and failed logins are counted per state; past {@code maxBadCommands} the session
+ *       closes. "There's no message" and "Message is deleted" are not bad commands.</li>
+ *   <li>Idle means neither a line read nor a write completed, so a client that stops reading a
+ *       RETR is idle too.</li>
+ *   <li>Once QUIT has asked the mailbox to commit, the session never abandons it, even if the
+ *       client leaves: the upstream finishes what it was asked to do.</li>
+ *   <li>Pipelined lines are queued while a command waits for the mailbox; reading stops until it
+ *       finishes, so the queue never holds more than one read.</li>
+ * </ul>
+ *
  * <p>The only public entry point is {@link io.popbridge.pop3.Pop3ServerInitializer}; everything
  * else that implements the server is package-private.
  */

@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+@ExtendWith(LeakGuard.class)
 class DotStufferTest {
 
     private static final ByteBufAllocator ALLOC = PooledByteBufAllocator.DEFAULT;
@@ -85,6 +87,48 @@ class DotStufferTest {
         out.release();
         assertEquals(0, chunk.refCnt());
         stuffer.end().release();
+    }
+
+    @Test
+    void chunkWithMoreInsertionsThanPiecesStaysExact() {
+        StringBuilder in = new StringBuilder();
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            in.append(".l").append(i).append('\n');
+            expected.append("..l").append(i).append("\r\n");
+        }
+        byte[] bytes = in.toString().getBytes(StandardCharsets.US_ASCII);
+        assertEquals(expected + ".\r\n", run(bytes, bytes.length, bytes.length));
+        assertEquals(expected + ".\r\n", run(bytes, 7, bytes.length / 2));
+    }
+
+    @Test
+    void randomInputsMatchAReferenceAtRandomSplits() {
+        java.util.Random random = new java.util.Random(1939);
+        byte[] alphabet = {'.', '\r', '\n', 'a', 'b'};
+        for (int round = 0; round < 500; round++) {
+            byte[] in = new byte[random.nextInt(40)];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = alphabet[random.nextInt(alphabet.length)];
+            }
+            int a = random.nextInt(in.length + 1);
+            int b = a + random.nextInt(in.length - a + 1);
+            assertEquals(reference(in), run(in, a, b), new String(in, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** The transform stated plainly: split into lines at CRLF, CR or LF, stuff, join with CRLF. */
+    private static String reference(byte[] in) {
+        String s = new String(in, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace('\r', '\n');
+        StringBuilder out = new StringBuilder();
+        int start = 0;
+        while (start < s.length()) {
+            int lf = s.indexOf('\n', start);
+            String line = lf < 0 ? s.substring(start) : s.substring(start, lf);
+            out.append(line.startsWith(".") ? "." : "").append(line).append("\r\n");
+            start = lf < 0 ? s.length() : lf + 1;
+        }
+        return out.append(".\r\n").toString();
     }
 
     /** Feeds in[0,a), in[a,b), in[b,end) and returns everything produced; asserts all released. */

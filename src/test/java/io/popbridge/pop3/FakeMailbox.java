@@ -16,7 +16,8 @@ class FakeMailbox implements Mailbox {
     record Request(int number, long lines, BodySink sink) {
     }
 
-    private final EventLoop loop;
+    EventLoop loop;
+    int chunkSize = 5;
     private final List<MessageEntry> entries = new ArrayList<>();
     private final List<String> bodies = new ArrayList<>();
     final List<Request> pendingBodies = new ArrayList<>();
@@ -24,6 +25,8 @@ class FakeMailbox implements Mailbox {
     Promise<Void> commitPromise;
     boolean deferBodies;
     boolean deferCommit;
+    boolean honourBackpressure;
+    int pausedForBackpressure;
     int abandoned;
 
     FakeMailbox(EventLoop loop) {
@@ -68,10 +71,30 @@ class FakeMailbox implements Mailbox {
         }
         r.sink().begin();
         byte[] bytes = body.getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = 0; i < bytes.length; i += 5) {
-            r.sink().write(Unpooled.copiedBuffer(bytes, i, Math.min(5, bytes.length - i)));
+        if (honourBackpressure) {
+            pump(r.sink(), bytes, 0);
+            return;
+        }
+        for (int i = 0; i < bytes.length; i += chunkSize) {
+            r.sink().write(Unpooled.copiedBuffer(bytes, i, Math.min(chunkSize, bytes.length - i)));
         }
         r.sink().end();
+    }
+
+    /** Writes while the client can take it, then continues when the sink says it is writable. */
+    private void pump(BodySink sink, byte[] bytes, int from) {
+        int i = from;
+        while (i < bytes.length) {
+            if (!sink.isWritable()) {
+                pausedForBackpressure++;
+                int next = i;
+                sink.whenWritable(() -> pump(sink, bytes, next));
+                return;
+            }
+            sink.write(Unpooled.copiedBuffer(bytes, i, Math.min(chunkSize, bytes.length - i)));
+            i += chunkSize;
+        }
+        sink.end();
     }
 
     @Override

@@ -22,6 +22,8 @@ final class FakeProvider implements MailboxProvider {
         contexts.add(context);
         if (mailbox == null) {
             mailbox = new FakeMailbox(context.eventLoop());
+        } else if (mailbox.loop == null) {
+            mailbox.loop = context.eventLoop();
         }
         pending = context.eventLoop().newPromise();
         if (!defer) {

@@ -9,9 +9,11 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+@ExtendWith(LeakGuard.class)
 class Pop3AuthorizationTest {
 
     private static final String CAPA = "+OK Capability list follows\r\nTOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\n"
@@ -190,6 +192,30 @@ class Pop3AuthorizationTest {
         }
         assertTrue(h.ch.isOpen());
         h.expect("USER bob", "+OK\r\n").expect("PASS guess", "-ERR [AUTH] Authentication failed.\r\n");
+        assertFalse(h.ch.isOpen());
+    }
+
+    @Test
+    void brokenSnapshotIsATemporaryFailureAndTheMailboxIsAbandoned() {
+        Pop3SessionHarness h = new Pop3SessionHarness();
+        FakeMailbox broken = new FakeMailbox(h.ch.eventLoop()) {
+            @Override
+            public java.util.List<MessageEntry> messages() {
+                throw new IllegalStateException("bridge bug");
+            }
+        };
+        h.provider.mailbox = broken;
+        h.greeted().expect("USER bob", "+OK\r\n");
+        h.expect("PASS secret", "-ERR [SYS/TEMP] Temporary server failure, try again later.\r\n");
+        assertEquals(1, broken.abandoned);
+        h.expect("STAT", "-ERR Not logged in.\r\n");
+    }
+
+    @Test
+    void inputWithoutLineEndsClosesTheSession() {
+        Pop3SessionHarness h = new Pop3SessionHarness().greeted();
+        h.send("NOOP\r\n" + "A".repeat(Pop3LineDecoder.DISCARD_LIMIT + 1000));
+        assertEquals("-ERR Not logged in.\r\n-ERR Line too long\r\n", h.out());
         assertFalse(h.ch.isOpen());
     }
 }

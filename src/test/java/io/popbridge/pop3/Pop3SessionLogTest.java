@@ -12,8 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
+@ExtendWith(LeakGuard.class)
 class Pop3SessionLogTest {
 
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -43,7 +45,7 @@ class Pop3SessionLogTest {
         h.mailbox.add("u1", body).add("u2", "b\r\n");
         h.greeted().expect("USER bob", "+OK\r\n").expect("PASS Hunter2 Pa55", "+OK Logged in.\r\n");
         h.send("RETR 1\r\nTOP 2 0\r\nDELE 2\r\nQUIT\r\n");
-        assertTrue(h.out().endsWith("+OK Logging out, 1 messages deleted.\r\n"));
+        assertTrue(h.out().endsWith("+OK Logging out, 1 message deleted.\r\n"));
 
         List<String> sessionEnds = appender.list.stream()
                 .filter(e -> e.getLoggerName().equals("io.popbridge.session"))

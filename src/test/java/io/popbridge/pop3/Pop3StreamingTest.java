@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(LeakGuard.class)
 class Pop3StreamingTest {
 
     private static final String M1 = "Subject: one\r\n\r\nHello\r\n";
@@ -161,5 +163,23 @@ class Pop3StreamingTest {
         assertFalse(h.ch.isOpen());
         assertEquals(1, h.mailbox.abandoned);
         assertTrue(h.mailbox.commits.isEmpty());
+    }
+
+    @Test
+    void callsAfterEndAreIgnoredAndTheirChunksReleased() {
+        Pop3SessionHarness h = session();
+        h.send("RETR 2\r\n");
+        BodySink sink = h.mailbox.pendingBodies.get(0).sink();
+        sink.write(bytes("B\r\n"));
+        sink.end();
+        assertEquals("+OK 3 octets\r\nB\r\n.\r\n", h.out());
+        ByteBuf late = bytes("late");
+        sink.write(late);
+        assertEquals(0, late.refCnt());
+        sink.fail(new MailboxException(FailureKind.SYS_TEMP, "late"));
+        sink.end();
+        assertEquals("", h.out());
+        assertTrue(h.ch.isOpen());
+        h.expect("NOOP", "+OK\r\n");
     }
 }
