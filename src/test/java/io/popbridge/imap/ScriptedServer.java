@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /** A one-connection IMAP server on 127.0.0.1 driven line by line from the test thread. */
 final class ScriptedServer implements AutoCloseable {
@@ -32,6 +34,24 @@ final class ScriptedServer implements AutoCloseable {
         in = socket.getInputStream();
         out = socket.getOutputStream();
         send(greeting);
+    }
+
+    /** Accepts and completes a server TLS handshake before the greeting (implicit TLS). */
+    void acceptTls(SSLContext context, String greeting) throws IOException {
+        socket = listener.accept();
+        socket.setSoTimeout(10_000);
+        startTls(context);
+        send(greeting);
+    }
+
+    /** Switches the connection to TLS (server side) and waits for the handshake. */
+    void startTls(SSLContext context) throws IOException {
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, "localhost", socket.getPort(), true);
+        tls.setUseClientMode(false);
+        tls.startHandshake();
+        socket = tls;
+        in = tls.getInputStream();
+        out = tls.getOutputStream();
     }
 
     void send(String text) throws IOException {
