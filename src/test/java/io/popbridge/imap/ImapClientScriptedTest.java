@@ -3,6 +3,7 @@ package io.popbridge.imap;
 import static io.popbridge.imap.TestSupport.await;
 import static io.popbridge.imap.TestSupport.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,6 +63,32 @@ class ImapClientScriptedTest {
                 () -> noop.get(10, TimeUnit.SECONDS));
         assertInstanceOf(ImapException.Timeout.class, e.getCause());
         assertTrue(server.clientClosed());
+    }
+
+    @Test
+    void pausedReadingSuspendsTheCommandTimeout() throws Exception {
+        connect(GREETING, Duration.ofMillis(100));
+        Future<Void> noop = loop.submit(() -> {
+            client.setAutoRead(false);
+            return client.noop();
+        }).get();
+        assertEquals("A1 NOOP", server.readLine());
+        server.send("A1 OK done\r\n");
+        Thread.sleep(500); // several command timeouts pass while reading is paused
+        assertFalse(noop.isDone(), "paused: neither read nor timed out");
+        loop.submit(() -> client.setAutoRead(true)).get();
+        noop.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void logoutClosesTheConnection() throws Exception {
+        connect(GREETING, Duration.ofSeconds(10));
+        Future<Void> logout = loop.submit(() -> client.logout()).get();
+        assertEquals("A1 LOGOUT", server.readLine());
+        server.send("* BYE see you\r\nA1 OK bye\r\n");
+        logout.get(10, TimeUnit.SECONDS);
+        assertTrue(server.clientClosed());
+        assertInstanceOf(ImapException.Closed.class, failure(loop, () -> client.noop()));
     }
 
     @Test

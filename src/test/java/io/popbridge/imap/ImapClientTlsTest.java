@@ -97,7 +97,9 @@ class ImapClientTlsTest {
         assertEquals("A1 STARTTLS", server.readLine());
         server.send("A1 OK begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n");
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+        // one segment on loopback: caught before TLS starts; split, the SslHandler rejects the plaintext
         assertInstanceOf(ImapException.class, e.getCause());
+        assertTrue(e.getCause() instanceof ImapException.Protocol || e.getCause() instanceof ImapException.Closed);
         assertTrue(server.clientClosed());
     }
 
