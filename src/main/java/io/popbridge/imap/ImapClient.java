@@ -137,7 +137,8 @@ public final class ImapClient {
                 new Commands.Simple(promise()));
         // the server may change its capabilities on login; refresh unless the OK carried them
         Set<String> before = connection.capabilities();
-        return then(connection.channel().eventLoop(), login, v -> connection.capabilities() != before ? succeeded(null) : capability());
+        return then(connection.channel().eventLoop(), login,
+                v -> connection.capabilities() != before ? succeeded(null) : capability());
     }
 
     /** SELECT (or EXAMINE when {@code readOnly}) the mailbox (name in UTF-16, sent as modified UTF-7). */
