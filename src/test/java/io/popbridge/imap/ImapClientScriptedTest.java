@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ImapClientScriptedTest {
 
@@ -52,6 +54,48 @@ class ImapClientScriptedTest {
         server.accept(greeting);
         client = f.get(10, TimeUnit.SECONDS);
         return client;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "* BYE too many connections|Closed",
+        "* PREAUTH [CAPABILITY IMAP4rev1] logged in|Protocol",
+        "* 1 FETCH (UID 1)|Protocol",
+        "A1 OK hello|Protocol"})
+    void greetingOtherThanOkFailsTheConnect(String greeting, String failure) throws Exception {
+        ImapClientOptions options = new ImapClientOptions(Duration.ofSeconds(5), Duration.ofSeconds(5), 1024, 1L << 20, null);
+        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", server.port(), UpstreamEndpoint.Security.PLAIN);
+        Future<ImapClient> f = loop.submit(() -> ImapClient.connect(loop, endpoint, options)).get();
+        server.accept(greeting + "\r\n");
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> f.get(10, TimeUnit.SECONDS));
+        assertEquals(failure, e.getCause().getClass().getSimpleName());
+        assertTrue(server.clientClosed());
+    }
+
+    @Test
+    void missingGreetingFailsTheConnectWithTimeout() throws Exception {
+        ImapClientOptions options = new ImapClientOptions(Duration.ofMillis(200), Duration.ofSeconds(5), 1024, 1L << 20,
+                null);
+        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", server.port(), UpstreamEndpoint.Security.PLAIN);
+        Future<ImapClient> f = loop.submit(() -> ImapClient.connect(loop, endpoint, options)).get();
+        server.accept("");
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> f.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(ImapException.Timeout.class, e.getCause());
+        assertTrue(server.clientClosed());
+    }
+
+    @Test
+    void greetingWithoutCapabilitiesIsFollowedByCapability() throws Exception {
+        ImapClientOptions options = new ImapClientOptions(Duration.ofSeconds(5), Duration.ofSeconds(5), 1024, 1L << 20, null);
+        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", server.port(), UpstreamEndpoint.Security.PLAIN);
+        Future<ImapClient> f = loop.submit(() -> ImapClient.connect(loop, endpoint, options)).get();
+        server.accept("* OK ready\r\n");
+        assertEquals("A1 CAPABILITY", server.readLine());
+        server.send("* CAPABILITY IMAP4rev1 MOVE\r\nA1 OK done\r\n");
+        client = f.get(10, TimeUnit.SECONDS);
+        assertTrue(client.hasCapability("move"));
     }
 
     @Test
