@@ -128,6 +128,11 @@ class ImapResponseDecoderTest {
                         List.of(new Untagged(-1, "VANISHED", List.of(list(atom("EARLIER")), atom("41,43:116")),
                                 null, null),
                                 new Untagged(-1, "SEARCH", List.of(atom("2"), atom("84")), null, null))),
+                arguments("malformed response codes are kept raw or as text",
+                        "* OK [FOO (a] b\r\n* NO [ALERT unclosed\r\nA1 NO [] x\r\n",
+                        List.of(untaggedStatus("OK", code("FOO", atom("(a")), "b"),
+                                untaggedStatus("NO", null, "[ALERT unclosed"),
+                                new Tagged("A1", Status.NO, null, "[] x"))),
                 arguments("bare LF line ends",
                         "* 2 EXISTS\nA1 OK x\n",
                         List.of(new Untagged(2, "EXISTS", List.of(), null, null), new Tagged("A1", Status.OK, null, "x"))));
