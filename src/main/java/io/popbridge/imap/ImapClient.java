@@ -149,7 +149,9 @@ public final class ImapClient {
 
     /**
      * {@code UID FETCH <uidSet> (<items>)} for non-body items (e.g. "UID", "RFC822.SIZE",
-     * "FLAGS"); returns the FETCH responses received while the command ran.
+     * "FLAGS"); returns the FETCH responses received while the command ran. Only responses that
+     * carry a UID are returned (the server includes it in every answer to UID FETCH), so
+     * unsolicited flag updates for other messages are left out.
      *
      * @param uidSet a sequence set of UIDs such as "1:*" or "4,7:9" (validated)
      * @param items fetch attribute names (validated as atoms)
@@ -163,6 +165,9 @@ public final class ImapClient {
      * {@code UID FETCH <uid> (UID <bodyItem>)} streaming the body literal to {@code listener}, e.g.
      * bodyItem "BODY.PEEK[]", "BODY.PEEK[HEADER]" or "BODY.PEEK[TEXT]<0.4096>". The future
      * succeeds with the number of body literals delivered (0 when the UID no longer exists).
+     * If the listener throws, the future fails with that exception and the rest of the body is
+     * released unseen; the connection stays usable. If the connection fails mid-body, the
+     * listener gets no {@code bodyEnd} and the future fails with an {@link ImapException}.
      */
     public Future<Integer> uidFetchBody(long uid, String bodyItem, FetchBodyListener listener) {
         if (uid <= 0) {

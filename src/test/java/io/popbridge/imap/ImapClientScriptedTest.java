@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ImapClientScriptedTest {
 
@@ -96,6 +97,35 @@ class ImapClientScriptedTest {
         server.send("* CAPABILITY IMAP4rev1 MOVE\r\nA1 OK done\r\n");
         client = f.get(10, TimeUnit.SECONDS);
         assertTrue(client.hasCapability("move"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\r", "\n", "\0", "x\r\nA9 LOGOUT"})
+    void credentialsWithLineBreaksOrNulAreNeverSent(String bad) throws Exception {
+        connect(GREETING, Duration.ofSeconds(10));
+        byte[] b = bad.getBytes(StandardCharsets.UTF_8);
+        byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+        assertInstanceOf(IllegalArgumentException.class, failure(loop, () -> client.login(b, ok)));
+        assertInstanceOf(IllegalArgumentException.class, failure(loop, () -> client.login(ok, b)));
+        Future<Void> noop = loop.submit(() -> client.noop()).get();
+        assertEquals("A1 NOOP", server.readLine(), "the rejected logins sent nothing");
+        server.send("A1 OK done\r\n");
+        noop.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void selectReportsCountsCodesAndReadOnly() throws Exception {
+        connect(GREETING, Duration.ofSeconds(10));
+        Future<SelectedMailbox> select = loop.submit(() -> client.select("Entwürfe", true)).get();
+        assertEquals("A1 EXAMINE \"Entw&APw-rfe\"", server.readLine());
+        server.send("* 172 EXISTS\r\n* 1 RECENT\r\n* OK [UIDVALIDITY 3857529045] UIDs valid\r\n"
+                + "* OK [UIDNEXT 4392] Predicted next UID\r\n* FLAGS (\\Answered \\Seen $Label)\r\n"
+                + "* OK [PERMANENTFLAGS (\\Seen \\*)] Limited\r\n* OK [HIGHESTMODSEQ 715194045007] x\r\n"
+                + "* 3 FETCH (FLAGS (\\Seen))\r\nA1 OK [READ-ONLY] EXAMINE completed\r\n");
+        SelectedMailbox box = select.get(10, TimeUnit.SECONDS);
+        assertEquals(new SelectedMailbox(172, 3857529045L, 4392, java.util.Set.of("\\Answered", "\\Seen", "$Label"),
+                java.util.Set.of("\\Seen", "\\*"), 715194045007L, true), box);
+        assertTrue(box.allowsKeyword("$POP3Deleted"));
     }
 
     @Test
