@@ -7,6 +7,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -51,7 +54,7 @@ public final class ImapClient {
             return result;
         }
         ImapConnection connection = new ImapConnection(options, endpoint);
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(socketChannelFor(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         Math.max(1, options.connectTimeout().toMillis())))
                 .handler(new ChannelInitializer<Channel>() {
@@ -242,6 +245,14 @@ public final class ImapClient {
         Promise<Void> done = promise();
         connection.channel().closeFuture().addListener(f -> done.trySuccess(null));
         return done;
+    }
+
+    /** The socket channel type the caller's loop can drive: epoll for an epoll loop, else NIO. */
+    static Class<? extends Channel> socketChannelFor(EventLoop loop) {
+        if (loop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class)) {
+            return EpollSocketChannel.class;
+        }
+        return NioSocketChannel.class;
     }
 
     private Future<Void> ensureCapabilities() {

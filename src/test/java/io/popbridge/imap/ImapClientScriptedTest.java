@@ -129,6 +129,54 @@ class ImapClientScriptedTest {
     }
 
     @Test
+    void connectsOnAnEpollLoopWhereAvailable() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "epoll not available");
+        MultiThreadIoEventLoopGroup epoll = new MultiThreadIoEventLoopGroup(1,
+                io.netty.channel.epoll.EpollIoHandler.newFactory());
+        try {
+            EventLoop epollLoop = epoll.next();
+            ImapClientOptions options = ImapClientOptions.defaults();
+            UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", server.port(), UpstreamEndpoint.Security.PLAIN);
+            Future<ImapClient> f = epollLoop.submit(() -> ImapClient.connect(epollLoop, endpoint, options)).get();
+            server.accept(GREETING);
+            ImapClient c = f.get(10, TimeUnit.SECONDS);
+            assertTrue(c.hasCapability("UIDPLUS"));
+            epollLoop.submit(c::close).get();
+        } finally {
+            epoll.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void throwingListenerFailsOnlyItsFetch() throws Exception {
+        connect(GREETING, Duration.ofSeconds(10));
+        FetchBodyListener throwing = new FetchBodyListener() {
+            @Override
+            public void bodyStart(long size) {
+            }
+
+            @Override
+            public void bodyChunk(io.netty.buffer.ByteBuf chunk) {
+                chunk.release();
+                throw new IllegalStateException("listener broke");
+            }
+
+            @Override
+            public void bodyEnd() {
+            }
+        };
+        Future<Integer> fetch = loop.submit(() -> client.uidFetchBody(5, "BODY.PEEK[]", throwing)).get();
+        server.readLine();
+        server.send("* 1 FETCH (UID 5 BODY[] {6}\r\nabc");
+        server.send("def)\r\nA1 OK done\r\n");
+        assertInstanceOf(IllegalStateException.class, failure(loop, () -> fetch));
+        Future<Void> noop = loop.submit(() -> client.noop()).get();
+        assertEquals("A2 NOOP", server.readLine());
+        server.send("A2 OK done\r\n");
+        noop.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void silentServerFailsThePendingCommandWithTimeout() throws Exception {
         connect(GREETING, Duration.ofMillis(200));
         Future<Void> noop = loop.submit(() -> client.noop()).get();
