@@ -198,6 +198,32 @@ class ImapResponseDecoderTest {
         assertFalse(channel.finish());
     }
 
+    @Test
+    void largeBodyIsStreamedWithoutBufferingInTheDecoder() {
+        ImapResponseDecoder decoder = new ImapResponseDecoder(1024, 1L << 30);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        int size = 8 << 20;
+        int read = 64 * 1024;
+        channel.writeInbound(Unpooled.copiedBuffer("* 1 FETCH (UID 3 BODY[] {" + size + "}\r\n", StandardCharsets.US_ASCII));
+        assertEquals(new FetchStart(1), channel.readInbound());
+        assertEquals(new FetchAttribute("UID", new Atom("3")), channel.readInbound());
+        assertEquals(new BodyStart("BODY[]", "", -1, size), channel.readInbound());
+        long received = 0;
+        for (int sent = 0; sent < size; sent += read) {
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[read]));
+            assertEquals(0, decoder.bufferedBytes(), "the decoder keeps nothing of the body");
+            for (Object o; (o = channel.readInbound()) != null && o != BodyEnd.INSTANCE;) {
+                ImapResponse.BodyChunk chunk = (ImapResponse.BodyChunk) o;
+                received += chunk.content().readableBytes();
+                chunk.release();
+            }
+        }
+        assertEquals(size, received);
+        channel.writeInbound(Unpooled.copiedBuffer(")\r\n", StandardCharsets.US_ASCII));
+        assertEquals(FetchEnd.INSTANCE, channel.readInbound());
+        assertFalse(channel.finish());
+    }
+
     private static Atom atom(String s) {
         return new Atom(s);
     }
