@@ -122,8 +122,9 @@ public final class ImapClient {
     /**
      * LOGIN with the raw octets of user and password, each sent as a quoted string when it is
      * safe 7-bit text, otherwise as a literal. Fails with {@link IllegalArgumentException} (before
-     * anything is sent) if either contains CR, LF or NUL. Refreshes capabilities if the tagged OK
-     * carries them.
+     * anything is sent) if either contains CR, LF or NUL, and with {@link ImapException.Rejected}
+     * (code LOGINDISABLED, nothing sent) if the server disabled LOGIN. Refreshes capabilities from
+     * the tagged OK, or with a CAPABILITY command when the OK carries none, before completing.
      */
     public Future<Void> login(byte[] user, byte[] password) {
         for (byte[] value : new byte[][] {user, password}) {

@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 /**
  * The protocol state of one connection: greeting, the queue of pending commands matched by tag,
@@ -79,12 +77,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     }
 
     SslHandler newSslHandler(Channel ch) {
-        SslHandler handler = options.sslContext().newHandler(ch.alloc(), endpoint.host(), endpoint.port());
-        SSLEngine engine = handler.engine();
-        SSLParameters params = engine.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        engine.setSSLParameters(params);
-        return handler;
+        return Tls.clientHandler(options.sslContext(), ch.alloc(), endpoint);
     }
 
     ImapClientOptions options() {
