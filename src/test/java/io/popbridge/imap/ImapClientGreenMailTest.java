@@ -64,6 +64,13 @@ class ImapClientGreenMailTest {
     }
 
     @Test
+    void nonAsciiPasswordIsSentAsALiteral() throws Exception {
+        greenMail.setUser("jürgen@example.org", "jürgen", "pä{5}\"ss");
+        await(loop, () -> client.login(bytes("jürgen"), bytes("pä{5}\"ss")));
+        assertTrue(await(loop, () -> client.select("INBOX", false)).uidValidity() > 0);
+    }
+
+    @Test
     void wrongPasswordIsRejected() throws Exception {
         Throwable t = failure(loop, () -> client.login(bytes("user"), bytes("wrong")));
         ImapException.Rejected rejected = assertInstanceOf(ImapException.Rejected.class, t);
@@ -120,6 +127,25 @@ class ImapClientGreenMailTest {
         await(loop, () -> client.noop());
         await(loop, () -> client.logout());
         await(loop, () -> client.closeFuture());
+    }
+
+    @Test
+    void copyAndMoveToAnotherFolder() throws Exception {
+        greenMail.getManagers().getImapHostManager().createMailbox(user, "Papierkorb ü");
+        user.deliver(GreenMailUtil.newMimeMessage(MESSAGE));
+        user.deliver(GreenMailUtil.newMimeMessage(MESSAGE));
+        login();
+        await(loop, () -> client.select("INBOX", false));
+        List<FetchedMessage> list = await(loop, () -> client.uidFetch("1:*", List.of("UID")));
+        String firstUid = Long.toString(list.get(0).uid());
+        await(loop, () -> client.uidCopy(firstUid, "Papierkorb ü"));
+        if (client.hasCapability("MOVE")) {
+            await(loop, () -> client.uidMove(Long.toString(list.get(1).uid()), "Papierkorb ü"));
+            assertEquals(1, await(loop, () -> client.uidFetch("1:*", List.of("UID"))).size());
+        }
+        SelectedMailbox trash = await(loop, () -> client.select("Papierkorb ü", true));
+        assertEquals(client.hasCapability("MOVE") ? 2 : 1, trash.exists());
+        assertTrue(trash.readOnly());
     }
 
     @Test
