@@ -248,6 +248,33 @@ class ImapClientScriptedTest {
     }
 
     @Test
+    void twoSynchronizingLiteralsEachWaitForTheirContinuation() throws Exception {
+        connect(GREETING, Duration.ofSeconds(10));
+        Future<Void> login = loop.submit(() -> client.login("ü".getBytes(StandardCharsets.UTF_8),
+                "ö".getBytes(StandardCharsets.UTF_8))).get();
+        assertEquals("A1 LOGIN {2}", server.readLine());
+        server.send("+ go\r\n");
+        assertEquals("ü {2}", server.readLine());
+        server.send("+ go\r\n");
+        assertEquals("ö", server.readLine());
+        server.send("A1 OK [CAPABILITY IMAP4rev1] welcome\r\n");
+        login.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void rejectedLiteralReleasesHeldCommands() throws Exception {
+        connect(GREETING, Duration.ofSeconds(10));
+        var futures = loop.submit(() -> List.of(client.login("ü".getBytes(StandardCharsets.UTF_8),
+                "pw".getBytes(StandardCharsets.UTF_8)), client.noop())).get();
+        assertEquals("A1 LOGIN {2}", server.readLine());
+        server.send("A1 NO literal refused\r\n");
+        assertEquals("A2 NOOP", server.readLine());
+        server.send("A2 OK done\r\n");
+        assertInstanceOf(ImapException.Rejected.class, failure(loop, () -> futures.get(0)));
+        futures.get(1).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void literalPlusIsSentWithoutWaiting() throws Exception {
         connect("* OK [CAPABILITY IMAP4rev1 LITERAL+] ready\r\n", Duration.ofSeconds(10));
         Future<Void> login = loop.submit(() -> client.login("Jürgen".getBytes(StandardCharsets.UTF_8),
