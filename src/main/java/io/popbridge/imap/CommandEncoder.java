@@ -89,6 +89,11 @@ final class CommandEncoder {
         if (!SEQUENCE_SET.matcher(set).matches()) {
             throw new IllegalArgumentException("invalid sequence set");
         }
+        for (String n : set.split("[,:]")) {
+            if (!n.equals("*") && Long.parseLong(n) > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("sequence number out of range");
+            }
+        }
         return raw(" ").raw(set);
     }
 

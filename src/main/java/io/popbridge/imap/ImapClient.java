@@ -7,6 +7,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -51,7 +54,7 @@ public final class ImapClient {
             return result;
         }
         ImapConnection connection = new ImapConnection(options, endpoint);
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(socketChannelFor(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         Math.max(1, options.connectTimeout().toMillis())))
                 .handler(new ChannelInitializer<Channel>() {
@@ -119,8 +122,9 @@ public final class ImapClient {
     /**
      * LOGIN with the raw octets of user and password, each sent as a quoted string when it is
      * safe 7-bit text, otherwise as a literal. Fails with {@link IllegalArgumentException} (before
-     * anything is sent) if either contains CR, LF or NUL. Refreshes capabilities if the tagged OK
-     * carries them.
+     * anything is sent) if either contains CR, LF or NUL, and with {@link ImapException.Rejected}
+     * (code LOGINDISABLED, nothing sent) if the server disabled LOGIN. Refreshes capabilities from
+     * the tagged OK, or with a CAPABILITY command when the OK carries none, before completing.
      */
     public Future<Void> login(byte[] user, byte[] password) {
         for (byte[] value : new byte[][] {user, password}) {
@@ -137,7 +141,8 @@ public final class ImapClient {
                 new Commands.Simple(promise()));
         // the server may change its capabilities on login; refresh unless the OK carried them
         Set<String> before = connection.capabilities();
-        return then(connection.channel().eventLoop(), login, v -> connection.capabilities() != before ? succeeded(null) : capability());
+        return then(connection.channel().eventLoop(), login,
+                v -> connection.capabilities() != before ? succeeded(null) : capability());
     }
 
     /** SELECT (or EXAMINE when {@code readOnly}) the mailbox (name in UTF-16, sent as modified UTF-7). */
@@ -148,7 +153,9 @@ public final class ImapClient {
 
     /**
      * {@code UID FETCH <uidSet> (<items>)} for non-body items (e.g. "UID", "RFC822.SIZE",
-     * "FLAGS"); returns the FETCH responses received while the command ran.
+     * "FLAGS"); returns the FETCH responses received while the command ran. Only responses that
+     * carry a UID are returned (the server includes it in every answer to UID FETCH), so
+     * unsolicited flag updates for other messages are left out.
      *
      * @param uidSet a sequence set of UIDs such as "1:*" or "4,7:9" (validated)
      * @param items fetch attribute names (validated as atoms)
@@ -162,6 +169,9 @@ public final class ImapClient {
      * {@code UID FETCH <uid> (UID <bodyItem>)} streaming the body literal to {@code listener}, e.g.
      * bodyItem "BODY.PEEK[]", "BODY.PEEK[HEADER]" or "BODY.PEEK[TEXT]<0.4096>". The future
      * succeeds with the number of body literals delivered (0 when the UID no longer exists).
+     * If the listener throws, the future fails with that exception and the rest of the body is
+     * released unseen; the connection stays usable. If the connection fails mid-body, the
+     * listener gets no {@code bodyEnd} and the future fails with an {@link ImapException}.
      */
     public Future<Integer> uidFetchBody(long uid, String bodyItem, FetchBodyListener listener) {
         if (uid <= 0) {
@@ -236,6 +246,14 @@ public final class ImapClient {
         Promise<Void> done = promise();
         connection.channel().closeFuture().addListener(f -> done.trySuccess(null));
         return done;
+    }
+
+    /** The socket channel type the caller's loop can drive: epoll for an epoll loop, else NIO. */
+    static Class<? extends Channel> socketChannelFor(EventLoop loop) {
+        if (loop instanceof IoEventLoop io && io.isIoType(EpollIoHandler.class)) {
+            return EpollSocketChannel.class;
+        }
+        return NioSocketChannel.class;
     }
 
     private Future<Void> ensureCapabilities() {

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.popbridge.imap.ImapResponse.BodyChunk;
 import io.popbridge.imap.ImapResponse.BodyEnd;
 import io.popbridge.imap.ImapResponse.BodyStart;
@@ -28,10 +27,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 /**
  * The protocol state of one connection: greeting, the queue of pending commands matched by tag,
@@ -52,9 +48,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     private PendingCommand<?> bodyOwner;
     private ImapException failure;
     private int tags;
-    private boolean autoRead = true;
-    private long lastProgress;
-    private ScheduledFuture<?> timer;
+    private CommandTimer timer;
 
     ImapConnection(ImapClientOptions options, UpstreamEndpoint endpoint) {
         this.options = options;
@@ -66,11 +60,15 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     void install(Channel ch) {
         channel = ch;
         greeting = ch.eventLoop().newPromise();
+        timer = new CommandTimer(ch.eventLoop(), options.commandTimeout(),
+                () -> !inFlight.isEmpty() && failure == null,
+                () -> failAndClose(new ImapException.Timeout(inFlight.peek().name() + " got no response within "
+                        + options.commandTimeout())));
         ChannelPipeline p = ch.pipeline();
         p.addLast("imap-activity", new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                lastProgress = System.nanoTime();
+                timer.progress();
                 ctx.fireChannelRead(msg);
             }
         });
@@ -79,12 +77,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     }
 
     SslHandler newSslHandler(Channel ch) {
-        SslHandler handler = options.sslContext().newHandler(ch.alloc(), endpoint.host(), endpoint.port());
-        SSLEngine engine = handler.engine();
-        SSLParameters params = engine.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        engine.setSSLParameters(params);
-        return handler;
+        return Tls.clientHandler(options.sslContext(), ch.alloc(), endpoint);
     }
 
     ImapClientOptions options() {
@@ -170,14 +163,11 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     }
 
     void setAutoRead(boolean on) {
-        autoRead = on;
         channel.config().setAutoRead(on);
         if (on) {
-            lastProgress = System.nanoTime();
-            armTimer();
-        } else if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+            timer.resume();
+        } else {
+            timer.pause();
         }
     }
 
@@ -345,7 +335,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
 
     private void send(PendingCommand<?> command) {
         if (inFlight.isEmpty()) {
-            lastProgress = System.nanoTime();
+            timer.progress();
         }
         inFlight.add(command);
         command.nextFragment = 1;
@@ -353,7 +343,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
         if (command.encoded.fragments().size() > 1) {
             awaitingContinuation = command;
         }
-        armTimer();
+        timer.arm();
     }
 
     private void drainHeld() {
@@ -368,28 +358,6 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
                 failAndClose(new ImapException.Closed("write failed", f.cause()));
             }
         });
-    }
-
-    private void armTimer() {
-        if (timer != null || !autoRead || inFlight.isEmpty() || failure != null) {
-            return;
-        }
-        long timeout = options.commandTimeout().toNanos();
-        long remaining = Math.max(0, lastProgress + timeout - System.nanoTime());
-        timer = channel.eventLoop().schedule(this::checkTimeout, remaining, TimeUnit.NANOSECONDS);
-    }
-
-    private void checkTimeout() {
-        timer = null;
-        if (!autoRead || inFlight.isEmpty() || failure != null) {
-            return;
-        }
-        if (System.nanoTime() - lastProgress >= options.commandTimeout().toNanos()) {
-            failAndClose(new ImapException.Timeout(inFlight.peek().name() + " got no response within "
-                    + options.commandTimeout()));
-        } else {
-            armTimer();
-        }
     }
 
     private void protocolError(String message) {
@@ -413,10 +381,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
         held.clear();
         awaitingContinuation = null;
         bodyOwner = null;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        timer.cancel();
         greeting.tryFailure(cause);
         all.forEach(c -> c.fail(cause));
     }

@@ -12,6 +12,7 @@ import io.popbridge.imap.ImapResponse.ResponseCode;
 import io.popbridge.imap.ImapResponse.Status;
 import io.popbridge.imap.ImapResponse.Tagged;
 import io.popbridge.imap.ImapResponse.Untagged;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -268,10 +269,36 @@ final class ResponseParser {
         }
     }
 
+    /**
+     * A response code; one that does not parse is kept as its atom with the raw rest as a single
+     * argument (or, without a closing ']', left as text), since servers put free text in codes.
+     */
     private static ResponseCode code(ResponseCursor c) {
         if (c.peek() != '[') {
             return null;
         }
+        int open = c.pos;
+        try {
+            return strictCode(c);
+        } catch (ProtocolViolation e) {
+            int close = open;
+            while (close < c.end && c.b[close] != ']') {
+                close++;
+            }
+            if (close == c.end || close == open + 1) {
+                c.pos = open;
+                return null;
+            }
+            String raw = new String(c.b, open + 1, close - open - 1, StandardCharsets.UTF_8);
+            int sp = raw.indexOf(' ');
+            c.pos = close + 1;
+            c.skipSpace();
+            return new ResponseCode((sp < 0 ? raw : raw.substring(0, sp)).toUpperCase(Locale.ROOT),
+                    sp < 0 ? List.of() : List.of(new ImapValue.Atom(raw.substring(sp + 1))));
+        }
+    }
+
+    private static ResponseCode strictCode(ResponseCursor c) {
         c.pos++;
         String atom = c.atom(true).toUpperCase(Locale.ROOT);
         if (atom.isEmpty()) {

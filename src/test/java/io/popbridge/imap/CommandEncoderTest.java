@@ -57,7 +57,7 @@ class CommandEncoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "0", "1:", "1,,2", "1 2", "1\r\nA2 LOGOUT", "a", "-1", "01", "1:*,", "12345678901"})
+    @ValueSource(strings = {"", "0", "1:", "1,,2", "1 2", "1\r\nA2 LOGOUT", "a", "-1", "01", "1:*,", "12345678901", "4294967296", "1:9999999999"})
     void invalidSequenceSetsAreRejected(String set) {
         assertThrows(IllegalArgumentException.class,
                 () -> new CommandEncoder("A1", "UID FETCH", false, false).sequenceSet(set));

@@ -32,6 +32,13 @@ final class DecoderFixtures {
             assertEquals(expected, normalize(events), "split at " + split);
             assertFalse(channel.finish(), "left over after split at " + split);
         }
+        EmbeddedChannel channel = new EmbeddedChannel(new ImapResponseDecoder(maxLine, maxLiteral));
+        List<Object> events = new ArrayList<>();
+        for (int i = 0; i < bytes.length; i++) {
+            write(channel, bytes, i, i + 1, events);
+        }
+        assertEquals(expected, normalize(events), "byte by byte");
+        assertFalse(channel.finish(), "left over byte by byte");
     }
 
     private static void write(EmbeddedChannel channel, byte[] bytes, int from, int to, List<Object> events) {

@@ -128,6 +128,11 @@ class ImapResponseDecoderTest {
                         List.of(new Untagged(-1, "VANISHED", List.of(list(atom("EARLIER")), atom("41,43:116")),
                                 null, null),
                                 new Untagged(-1, "SEARCH", List.of(atom("2"), atom("84")), null, null))),
+                arguments("malformed response codes are kept raw or as text",
+                        "* OK [FOO (a] b\r\n* NO [ALERT unclosed\r\nA1 NO [] x\r\n",
+                        List.of(untaggedStatus("OK", code("FOO", atom("(a")), "b"),
+                                untaggedStatus("NO", null, "[ALERT unclosed"),
+                                new Tagged("A1", Status.NO, null, "[] x"))),
                 arguments("bare LF line ends",
                         "* 2 EXISTS\nA1 OK x\n",
                         List.of(new Untagged(2, "EXISTS", List.of(), null, null), new Tagged("A1", Status.OK, null, "x"))));
@@ -189,6 +194,32 @@ class ImapResponseDecoderTest {
         assertEquals("56789", second.content().toString(StandardCharsets.US_ASCII));
         second.release();
         assertEquals(BodyEnd.INSTANCE, channel.readInbound());
+        assertEquals(FetchEnd.INSTANCE, channel.readInbound());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void largeBodyIsStreamedWithoutBufferingInTheDecoder() {
+        ImapResponseDecoder decoder = new ImapResponseDecoder(1024, 1L << 30);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        int size = 8 << 20;
+        int read = 64 * 1024;
+        channel.writeInbound(Unpooled.copiedBuffer("* 1 FETCH (UID 3 BODY[] {" + size + "}\r\n", StandardCharsets.US_ASCII));
+        assertEquals(new FetchStart(1), channel.readInbound());
+        assertEquals(new FetchAttribute("UID", new Atom("3")), channel.readInbound());
+        assertEquals(new BodyStart("BODY[]", "", -1, size), channel.readInbound());
+        long received = 0;
+        for (int sent = 0; sent < size; sent += read) {
+            channel.writeInbound(Unpooled.wrappedBuffer(new byte[read]));
+            assertEquals(0, decoder.bufferedBytes(), "the decoder keeps nothing of the body");
+            for (Object o; (o = channel.readInbound()) != null && o != BodyEnd.INSTANCE;) {
+                ImapResponse.BodyChunk chunk = (ImapResponse.BodyChunk) o;
+                received += chunk.content().readableBytes();
+                chunk.release();
+            }
+        }
+        assertEquals(size, received);
+        channel.writeInbound(Unpooled.copiedBuffer(")\r\n", StandardCharsets.US_ASCII));
         assertEquals(FetchEnd.INSTANCE, channel.readInbound());
         assertFalse(channel.finish());
     }
