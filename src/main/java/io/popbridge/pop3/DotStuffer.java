@@ -46,64 +46,79 @@ final class DotStuffer {
      * {@code chunk} itself when nothing needed changing, or an empty buffer).
      */
     ByteBuf stuff(ByteBuf chunk) {
-        CompositeByteBuf out = null;
-        int runStart = chunk.readerIndex();
+        this.chunk = chunk;
+        this.out = null;
+        this.runStart = chunk.readerIndex();
+        this.index = chunk.readerIndex();
         int end = chunk.writerIndex();
         try {
-            int i = runStart;
-            while (i < end) {
-                byte b = chunk.getByte(i);
-                if (afterCr) {
-                    afterCr = false;
-                    if (b == LF) {
-                        atLineStart = true;
-                        i++;
-                        continue;
-                    }
-                    // the CR already went out in a run: complete it to CRLF
-                    out = append(out, chunk, runStart, i, LF_BYTES);
-                    runStart = i;
-                    atLineStart = true;
-                }
-                if (b == CR) {
-                    afterCr = true;
-                    atLineStart = false;
-                    i++;
-                } else if (b == LF) {
-                    out = append(out, chunk, runStart, i, CRLF_BYTES);
-                    runStart = i + 1;
-                    atLineStart = true;
-                    i++;
-                } else {
-                    if (b == DOT && atLineStart) {
-                        out = append(out, chunk, runStart, i, DOT_BYTES);
-                        runStart = i;
-                    }
-                    atLineStart = false;
-                    // the rest of the line up to CR or LF needs no attention
-                    int next = chunk.forEachByte(i + 1, end - i - 1, ByteProcessor.FIND_CRLF);
-                    i = next < 0 ? end : next;
-                }
-            }
+            // One pass with a processor rather than getByte per octet: a leak-aware buffer records
+            // every getByte, and the processor loop is what the JIT makes fast.
+            chunk.forEachByte(scanner);
             if (out == null) {
                 ByteBuf result = chunk;
-                chunk = null;
+                this.chunk = null;
                 return result;
             }
             if (runStart < end) {
                 out.addComponent(true, chunk.retainedSlice(runStart, end - runStart));
             }
-            return out;
+            ByteBuf result = out;
+            out = null;
+            return result;
         } catch (RuntimeException e) {
             if (out != null) {
                 out.release();
+                out = null;
             }
             throw e;
         } finally {
-            if (chunk != null) {
-                chunk.release();
+            if (this.chunk != null) {
+                this.chunk.release();
+                this.chunk = null;
             }
         }
+    }
+
+    /** Per-chunk scan state: the chunk, the pending output, where the current unchanged run began. */
+    private ByteBuf chunk;
+    private CompositeByteBuf out;
+    private int runStart;
+    private int index;
+
+    private final ByteProcessor scanner = b -> {
+        int i = index++;
+        if (afterCr) {
+            afterCr = false;
+            if (b == LF) {
+                atLineStart = true;
+                return true;
+            }
+            // the CR already went out in a run: complete it to CRLF
+            insert(i, LF_BYTES);
+            runStart = i;
+            atLineStart = true;
+        }
+        if (b == CR) {
+            afterCr = true;
+            atLineStart = false;
+        } else if (b == LF) {
+            insert(i, CRLF_BYTES);
+            runStart = i + 1;
+            atLineStart = true;
+        } else {
+            if (b == DOT && atLineStart) {
+                insert(i, DOT_BYTES);
+                runStart = i;
+            }
+            atLineStart = false;
+        }
+        return true;
+    };
+
+    /** Adds the unchanged run up to {@code runEnd}, then {@code insert}. */
+    private void insert(int runEnd, byte[] insert) {
+        out = append(out, chunk, runStart, runEnd, insert);
     }
 
     /** The octets that end the reply: a line end if the last line is open, then {@code .CRLF}. */
