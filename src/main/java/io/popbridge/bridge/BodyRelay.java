@@ -41,7 +41,33 @@ class BodyRelay implements FetchBodyListener {
     @Override
     public void bodyChunk(ByteBuf chunk) {
         received += chunk.readableBytes();
+        chunk.forEachByte(this::countCrlf);
         forward(chunk);
+    }
+
+    /**
+     * Octets RETR sends for what was received: the POP3 front end turns bare LF and bare CR into
+     * CRLF and ends an unterminated last line, so the count that LIST must show is this one.
+     */
+    long crlfSize() {
+        long size = received + bareLineEnds;
+        if (lastByte == '\r') {
+            size++; // a trailing bare CR becomes CRLF
+        } else if (received > 0 && lastByte != '\n') {
+            size += 2; // CRLF added to the last line
+        }
+        return size;
+    }
+
+    private long bareLineEnds;
+    private byte lastByte;
+
+    private boolean countCrlf(byte b) {
+        if (b == '\n' ? lastByte != '\r' : lastByte == '\r') {
+            bareLineEnds++;
+        }
+        lastByte = b;
+        return true;
     }
 
     /** Passes (part of) a chunk on; takes ownership. */

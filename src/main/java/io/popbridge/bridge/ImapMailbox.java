@@ -31,12 +31,14 @@ final class ImapMailbox implements Mailbox {
     private final BridgeOptions options;
     private final SelectedMailbox selected;
     private final Snapshot snapshot;
+    private final SizeCorrections.View sizes;
     /** Commands whose answer is still outstanding; abandon() closes instead of logging out then. */
     private int busy;
     private boolean closed;
 
     ImapMailbox(ImapClient client, EventLoop loop, BridgeOptions options, SelectedMailbox selected,
-            Snapshot snapshot) {
+            Snapshot snapshot, SizeCorrections.View sizes) {
+        this.sizes = sizes;
         this.client = client;
         this.loop = loop;
         this.options = options;
@@ -65,9 +67,13 @@ final class ImapMailbox implements Mailbox {
                 sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " no longer exists"));
                 return;
             }
-            if (relay.received != listed) {
-                // The whole message is sent anyway: truncating or padding would corrupt it.
-                log.warn("uid {}: RFC822.SIZE {} but the server sent {} octets", uid, listed, relay.received);
+            long sent = relay.crlfSize();
+            if (sent != listed) {
+                // The whole message is sent anyway: truncating or padding would corrupt it. Later
+                // sessions list the true size.
+                log.warn("uid {}: listed {} octets (RFC822.SIZE) but the server sent {}; later sessions list {}",
+                        uid, listed, relay.received, sent);
+                sizes.learn(uid, sent);
             }
             sink.end();
             if (options.retrievePolicy() == RetrievePolicy.SEEN) {
@@ -83,7 +89,7 @@ final class ImapMailbox implements Mailbox {
     @Override
     public void top(int number, long lines, BodySink sink) {
         long uid = snapshot.uid(number);
-        BodyRelay header = new BodyRelay(client, sink);
+        HeaderRelay header = new HeaderRelay(client, sink);
         busy++;
         client.uidFetchBody(uid, "BODY.PEEK[HEADER]", header).addListener(done -> {
             busy--;
@@ -92,8 +98,10 @@ final class ImapMailbox implements Mailbox {
             } else if (!header.started) {
                 sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " no longer exists"));
             } else if (lines == 0) {
+                header.completeHeader();
                 sink.end();
             } else {
+                header.completeHeader();
                 topWindow(uid, new TopRelay(client, sink, lines), 0, FIRST_TOP_WINDOW);
             }
         });

@@ -28,6 +28,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private static final List<String> LISTING_ITEMS = List.of("UID", "RFC822.SIZE", "FLAGS");
 
     private final BridgeOptions options;
+    private final SizeCorrections sizes = new SizeCorrections(100_000);
 
     public ImapMailboxProvider(BridgeOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -55,17 +56,22 @@ public final class ImapMailboxProvider implements MailboxProvider {
                         fail(client, promise, Failures.upstream("select " + options.mailbox(), selected.cause()));
                         return;
                     }
-                    takeSnapshot(client, context.eventLoop(), (SelectedMailbox) selected.getNow(), promise);
+                    takeSnapshot(client, context.eventLoop(), credentials.userName(),
+                            (SelectedMailbox) selected.getNow(), promise);
                 });
             });
         });
         return promise;
     }
 
-    private void takeSnapshot(ImapClient client, EventLoop loop, SelectedMailbox selected, Promise<Mailbox> promise) {
+    private void takeSnapshot(ImapClient client, EventLoop loop, String user, SelectedMailbox selected,
+            Promise<Mailbox> promise) {
+        String mailboxKey = SizeCorrections.mailboxKey(options.upstream().host() + ":" + options.upstream().port(),
+                user, options.mailbox(), selected.uidValidity());
+        SizeCorrections.View learnt = sizes.view(mailboxKey);
         if (selected.exists() == 0) {
             // "1:*" on an empty mailbox is an error on some servers; there is nothing to list anyway.
-            promise.setSuccess(new ImapMailbox(client, loop, options, selected, Snapshot.EMPTY));
+            promise.setSuccess(new ImapMailbox(client, loop, options, selected, Snapshot.EMPTY, learnt));
             return;
         }
         client.uidFetch("1:*", LISTING_ITEMS).addListener(fetched -> {
@@ -75,8 +81,8 @@ public final class ImapMailboxProvider implements MailboxProvider {
             }
             @SuppressWarnings("unchecked")
             List<FetchedMessage> listing = (List<FetchedMessage>) fetched.getNow();
-            Snapshot snapshot = Snapshot.of(listing, selected.uidValidity(), options.hideKeyword());
-            promise.setSuccess(new ImapMailbox(client, loop, options, selected, snapshot));
+            Snapshot snapshot = Snapshot.of(listing, selected.uidValidity(), options.hideKeyword(), learnt::size);
+            promise.setSuccess(new ImapMailbox(client, loop, options, selected, snapshot, learnt));
         });
     }
 

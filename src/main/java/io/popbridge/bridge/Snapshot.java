@@ -24,6 +24,15 @@ final class Snapshot {
     }
 
     static Snapshot of(List<FetchedMessage> listing, long uidValidity, String hideKeyword) {
+        return of(listing, uidValidity, hideKeyword, (uid, size) -> size);
+    }
+
+    /** Sizes of messages whose true size is known are taken from {@code sizes}. */
+    interface SizeSource {
+        long size(long uid, long reported);
+    }
+
+    static Snapshot of(List<FetchedMessage> listing, long uidValidity, String hideKeyword, SizeSource sizes) {
         List<FetchedMessage> visible = new ArrayList<>(listing.size());
         for (FetchedMessage m : listing) {
             if (m.uid() > 0 && m.rfc822Size() >= 0 && !ImapMailboxProvider.hasFlag(m, "\\Deleted")
@@ -40,7 +49,7 @@ final class Snapshot {
                 continue; // a server that reports one message twice (flag update in between)
             }
             uids[n++] = m.uid();
-            entries.add(new MessageEntry(m.rfc822Size(), Uidl.of(uidValidity, m.uid())));
+            entries.add(new MessageEntry(sizes.size(m.uid(), m.rfc822Size()), Uidl.of(uidValidity, m.uid())));
         }
         return new Snapshot(Arrays.copyOf(uids, n), Collections.unmodifiableList(entries));
     }

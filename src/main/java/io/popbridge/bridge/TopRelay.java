@@ -34,14 +34,8 @@ final class TopRelay extends BodyRelay {
             return;
         }
         int from = chunk.readerIndex();
-        int to = chunk.writerIndex();
-        int cut = -1;
-        for (int i = from; i < to; i++) {
-            if (chunk.getByte(i) == '\n' && --linesLeft == 0) {
-                cut = i + 1;
-                break;
-            }
-        }
+        int lastLf = chunk.forEachByte(b -> b != '\n' || --linesLeft > 0);
+        int cut = lastLf < 0 ? -1 : lastLf + 1;
         if (cut >= 0) {
             ByteBuf part = chunk.retainedSlice(from, cut - from);
             chunk.release();

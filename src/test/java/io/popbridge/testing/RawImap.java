@@ -31,8 +31,39 @@ public final class RawImap implements Closeable {
         in = socket.getInputStream();
         out = socket.getOutputStream();
         readLine(); // greeting
-        ok("LOGIN " + quote(user) + " " + quote(password));
+        login(user.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
         ok("SELECT INBOX");
+    }
+
+    /** LOGIN with two synchronizing literals: no quoting rules to get wrong. */
+    private void login(byte[] user, byte[] password) throws IOException {
+        String t = "T" + (++tag);
+        out.write((t + " LOGIN {" + user.length + "}\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        expectContinuation();
+        out.write(user);
+        out.write((" {" + password.length + "}\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        expectContinuation();
+        out.write(password);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        for (;;) {
+            String line = readLine();
+            if (line.startsWith(t + " ")) {
+                if (!line.startsWith(t + " OK")) {
+                    throw new IOException("LOGIN failed: " + line);
+                }
+                return;
+            }
+        }
+    }
+
+    private void expectContinuation() throws IOException {
+        String line = readLine();
+        if (!line.startsWith("+")) {
+            throw new IOException("no continuation: " + line);
+        }
     }
 
     private static String quote(String s) {

@@ -10,6 +10,9 @@ public final class Upstream implements AutoCloseable {
 
     public static final String USER = "alice";
     public static final String PASSWORD = "pa ss\"wörd\\";
+    /** A second user with a plain ASCII password, for clients that send passwords as Latin-1. */
+    public static final String USER2 = "bob";
+    public static final String PASSWORD2 = "bob-secret";
 
     private final GreenMail greenMail;
 
@@ -17,6 +20,7 @@ public final class Upstream implements AutoCloseable {
         greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
         greenMail.start();
         greenMail.setUser("alice@example.com", USER, PASSWORD);
+        greenMail.setUser("bob@example.com", USER2, PASSWORD2);
     }
 
     public GreenMail greenMail() {
@@ -34,6 +38,10 @@ public final class Upstream implements AutoCloseable {
     /** A direct IMAP connection as the user (the oracle). */
     public RawImap imap() throws IOException {
         return new RawImap("127.0.0.1", port(), USER, PASSWORD);
+    }
+
+    public RawImap imap(String user, String password) throws IOException {
+        return new RawImap("127.0.0.1", port(), user, password);
     }
 
     @Override
