@@ -21,12 +21,18 @@ class Pop3SessionLogTest {
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private Logger root;
     private Level rootLevel;
+    private Logger popbridge;
+    private Level popbridgeLevel;
 
     @BeforeEach
     void capture() {
         root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         rootLevel = root.getLevel();
         root.setLevel(Level.DEBUG);
+        // logback-test.xml may pin io.popbridge to another level; every path must be checked at DEBUG
+        popbridge = (Logger) LoggerFactory.getLogger("io.popbridge");
+        popbridgeLevel = popbridge.getLevel();
+        popbridge.setLevel(Level.DEBUG);
         appender.start();
         root.addAppender(appender);
     }
@@ -35,6 +41,7 @@ class Pop3SessionLogTest {
     void release() {
         root.detachAppender(appender);
         root.setLevel(rootLevel);
+        popbridge.setLevel(popbridgeLevel);
     }
 
     @Test

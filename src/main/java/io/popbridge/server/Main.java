@@ -1,0 +1,55 @@
+package io.popbridge.server;
+
+import io.popbridge.bridge.ImapMailboxProvider;
+import io.popbridge.demo.DemoUpstream;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of {@code java -jar popbridge.jar}: the command line, then the POP3 listener. */
+public final class Main implements Launcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    public static void main(String[] args) {
+        System.exit(Cli.run(args, new Main()));
+    }
+
+    @Override
+    public void start(ServerConfig config, boolean demo) throws Exception {
+        BridgeServer server = BridgeServer.start(config.listen(), config.pop3(),
+                new ImapMailboxProvider(config.bridge()), 0);
+        Thread shutdown = new Thread(server::close, "popbridge-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
+        InetSocketAddress bound = server.localAddress();
+        log.info("popbridge {} listening for POP3 on {}, upstream {}, delete policy {}, retrieve policy {}",
+                Cli.version(), format(bound), UpstreamUrl.format(config.bridge().upstream()),
+                config.bridge().deletePolicy(), config.bridge().retrievePolicy());
+        if (demo) {
+            System.out.println(demoHelp(bound));
+            System.out.flush();
+        }
+        server.awaitClosed();
+    }
+
+    static String demoHelp(InetSocketAddress bound) {
+        String hostPort = format(bound);
+        String user = DemoUpstream.USER;
+        String password = DemoUpstream.PASSWORD;
+        return String.join(System.lineSeparator(),
+                "",
+                "popbridge demo: POP3 on " + hostPort + " in front of a demo IMAP server with a few messages.",
+                "Log in as " + user + " / " + password + ". Try:",
+                "  curl pop3://" + user + ":" + password + "@" + hostPort + "/       (list messages)",
+                "  curl pop3://" + user + ":" + password + "@" + hostPort + "/1      (retrieve message 1)",
+                "  telnet " + bound.getHostString() + " " + bound.getPort()
+                        + "    then: USER " + user + ", PASS " + password + ", STAT, UIDL, RETR 1, QUIT",
+                "Press Ctrl-C to stop.",
+                "");
+    }
+
+    private static String format(InetSocketAddress address) {
+        String host = address.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}
