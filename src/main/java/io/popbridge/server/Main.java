@@ -24,7 +24,7 @@ public final class Main implements Launcher {
         InetSocketAddress bound = server.localAddress();
         log.info("popbridge {} listening for POP3 on {}, upstream {}, delete policy {}, retrieve policy {}",
                 Cli.version(), format(bound), UpstreamUrl.format(config.bridge().upstream()),
-                config.bridge().deletePolicy(), config.bridge().retrievePolicy());
+                config.bridge().deletePolicy(), config.bridge().retrievePolicy().name().toLowerCase(java.util.Locale.ROOT));
         if (demo) {
             System.out.println(demoHelp(bound));
             System.out.flush();
