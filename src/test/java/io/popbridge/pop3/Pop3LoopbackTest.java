@@ -21,10 +21,8 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The initializer in a real ServerBootstrap, driven by a plain socket client. */
-@ExtendWith(LeakGuard.class)
 class Pop3LoopbackTest {
 
     private EventLoopGroup group;

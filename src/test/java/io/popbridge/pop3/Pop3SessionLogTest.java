@@ -12,10 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
-@ExtendWith(LeakGuard.class)
 class Pop3SessionLogTest {
 
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();

@@ -11,9 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(LeakGuard.class)
 class Pop3StreamingTest {
 
     private static final String M1 = "Subject: one\r\n\r\nHello\r\n";

@@ -8,11 +8,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-@ExtendWith(LeakGuard.class)
 class Pop3TransactionTest {
 
     private static final String M1 = "Subject: one\r\n\r\nHello\r\n";
