@@ -19,4 +19,15 @@ public interface MailboxProvider {
      * credentials and may wipe the password array once it is no longer needed.
      */
     Future<Mailbox> open(Credentials credentials, SessionContext context);
+
+    /**
+     * Logs in by passing a token mechanism (XOAUTH2, OAUTHBEARER) through to the upstream, then
+     * takes the snapshot as {@link #open} does. Providers that cannot do so fail with
+     * {@link FailureKind#SYS_PERM}, which is the default.
+     */
+    default Future<Mailbox> open(TokenLogin login, SessionContext context) {
+        login.wipe();
+        return context.eventLoop().newFailedFuture(new MailboxException(FailureKind.SYS_PERM,
+                login.mechanism() + " pass-through is not supported by this provider"));
+    }
 }
