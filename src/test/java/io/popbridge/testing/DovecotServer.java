@@ -593,7 +593,9 @@ public final class DovecotServer implements AutoCloseable {
             }
             List<ProcessHandle> remaining = new ArrayList<>(knownProcesses);
             remaining.addAll(processes());
-            // Children outliving the master (reparented) get the same grace period, then SIGKILL.
+            // The master exits without waiting for all its children (anvil, log, config, stats, auth,
+            // login processes were seen to linger for 10-20 s): SIGTERM them too, then SIGKILL.
+            remaining.stream().filter(DovecotServer::running).forEach(ProcessHandle::destroy);
             if (!awaitGone(remaining)) {
                 remaining.forEach(ProcessHandle::destroyForcibly);
                 awaitGone(remaining);
