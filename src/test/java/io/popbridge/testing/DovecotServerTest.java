@@ -61,9 +61,6 @@ class DovecotServerTest {
             }
             assertTrue(Files.isDirectory(server.maildir("alice").resolve("cur")), "maildir under the temp dir");
 
-            // A wrong password is refused.
-            assertThrows(IOException.class, () -> new RawImap(HOST, server.imapPort(), "alice", "wrong").close());
-
             // bob: password with space, double quote and a non-ASCII letter; quoted (UTF-8 raw) and as literals.
             assertEquals("sp ace\"\u00fc", server.password("bob"));
             try (RawImap bob = new RawImap(HOST, server.imapPort(), "bob", server.password("bob"))) {
@@ -148,6 +145,9 @@ class DovecotServerTest {
                 io.line();
             }
 
+            // A wrong password is refused (last: Dovecot delays later logins from the same IP after a failure).
+            assertThrows(IOException.class, () -> new RawImap(HOST, server.imapPort(), "alice", "wrong").close());
+
             // Every listening socket of the instance is on 127.0.0.1.
             List<String> listeners = listeningAddresses(server.processes());
             if (listeners != null) {
@@ -159,6 +159,13 @@ class DovecotServerTest {
                     assertTrue(listeners.contains("127.0.0.1:" + port), port + " not in " + listeners);
                 }
             }
+
+            // Nothing above made Dovecot log an error (a failed login is logged as Info).
+            String log = Files.readString(server.logFile(), StandardCharsets.UTF_8);
+            for (String level : List.of(" Error: ", " Fatal: ", " Panic: ")) {
+                assertFalse(log.contains(level), "Dovecot logged" + level + "\n" + server.logTail());
+            }
+            assertTrue(log.contains("Login: user=<bob>"), server.logTail());
         } finally {
             server.close();
         }
