@@ -67,7 +67,8 @@ import org.junit.jupiter.api.Assumptions;
  * as {@code dovecot} (else {@code nobody}), both users the dovecot-core package creates; the mail
  * directory is chowned to that user and the temp directory made traversable (0711). As any other
  * user everything runs as that user ({@code default_internal_user = default_login_user = <user>},
- * the passwd-file's uid/gid are the current ones).
+ * the passwd-file's uid/gid are the current ones, and anvil and the login services get an empty
+ * {@code chroot}, since chroot(2) needs root; this config was checked by hand as {@code nobody}).
  *
  * <p>Dovecot stores and serves messages with CRLF line endings: a message appended with bare LFs
  * comes back with CRLFs, so use CRLF messages where exact bytes matter.
@@ -251,7 +252,14 @@ public final class DovecotServer implements AutoCloseable {
                   driver = passwd-file
                   args = username_format=%%u %2$s/passwd
                 }
+                service anvil {
+                  %9$s
+                }
+                service imap-urlauth-login {
+                  %9$s
+                }
                 service imap-login {
+                  %9$s
                   inet_listener imap {
                     address = 127.0.0.1
                     port = %6$d
@@ -263,6 +271,7 @@ public final class DovecotServer implements AutoCloseable {
                   }
                 }
                 service pop3-login {
+                  %9$s
                   inet_listener pop3 {
                     address = 127.0.0.1
                     port = %8$d
@@ -273,7 +282,9 @@ public final class DovecotServer implements AutoCloseable {
                   }
                 }
                 """.formatted(instanceName, dir, internalUser, root ? "root" : groupName(mailGid), loginUser,
-                ports[0], ports[1], ports[2]);
+                ports[0], ports[1], ports[2],
+                // chroot(2) needs root: as any other user the chrooting services run unchrooted.
+                root ? "# chroot as configured by default" : "chroot =");
         Files.writeString(dir.resolve("dovecot.conf"), conf, StandardCharsets.UTF_8);
     }
 
