@@ -59,6 +59,7 @@ final class ImapMailbox implements Mailbox {
         busy++;
         client.uidFetchBody(uid, "BODY.PEEK[]", relay).addListener(done -> {
             busy--;
+            relay.resume();
             if (!done.isSuccess()) {
                 sink.fail(Failures.upstream("RETR uid " + uid, done.cause()));
                 return;
@@ -75,14 +76,20 @@ final class ImapMailbox implements Mailbox {
                         uid, listed, relay.received, sent);
                 sizes.learn(uid, sent);
             }
-            sink.end();
-            if (options.retrievePolicy() == RetrievePolicy.SEEN) {
-                client.uidStore(Long.toString(uid), "+FLAGS.SILENT", List.of("\\Seen")).addListener(stored -> {
-                    if (!stored.isSuccess()) {
-                        log.info("could not mark uid {} \\Seen: {}", uid, stored.cause().getMessage());
-                    }
-                });
+            if (options.retrievePolicy() != RetrievePolicy.SEEN) {
+                sink.end();
+                return;
             }
+            // \Seen is stored before the reply ends, so that a pipelined QUIT (which logs out)
+            // cannot overtake it.
+            busy++;
+            client.uidStore(Long.toString(uid), "+FLAGS.SILENT", List.of("\\Seen")).addListener(stored -> {
+                busy--;
+                if (!stored.isSuccess()) {
+                    log.info("could not mark uid {} \\Seen: {}", uid, stored.cause().getMessage());
+                }
+                sink.end();
+            });
         });
     }
 
@@ -93,6 +100,7 @@ final class ImapMailbox implements Mailbox {
         busy++;
         client.uidFetchBody(uid, "BODY.PEEK[HEADER]", header).addListener(done -> {
             busy--;
+            header.resume();
             if (!done.isSuccess()) {
                 sink.fail(Failures.upstream("TOP uid " + uid, done.cause()));
             } else if (!header.started) {
@@ -111,12 +119,15 @@ final class ImapMailbox implements Mailbox {
         busy++;
         client.uidFetchBody(uid, "BODY.PEEK[TEXT]<" + offset + "." + length + ">", relay).addListener(done -> {
             busy--;
+            relay.resume();
             if (!done.isSuccess()) {
                 relay.sink.fail(Failures.upstream("TOP uid " + uid, done.cause()));
             } else if ((Integer) done.getNow() == 0) {
                 relay.sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " vanished during TOP"));
-            } else if (relay.satisfied() || relay.announced < length) {
-                relay.sink.end(); // enough lines, or the body ended inside this window
+            } else if (relay.satisfied() || relay.announced != length) {
+                // Enough lines; or the body ended inside this window; or the server ignored the
+                // partial range and sent the whole text, in which case asking again would repeat it.
+                relay.sink.end();
             } else {
                 topWindow(uid, relay, offset + length, Math.min(length * 2, MAX_TOP_WINDOW));
             }

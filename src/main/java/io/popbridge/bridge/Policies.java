@@ -2,6 +2,7 @@ package io.popbridge.bridge;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import io.popbridge.imap.ImapClient;
 import io.popbridge.imap.SelectedMailbox;
 import io.popbridge.pop3.FailureKind;
@@ -9,12 +10,16 @@ import io.popbridge.pop3.MailboxException;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies the delete policy to the messages deleted in a POP3 session (UPDATE state). Each policy
  * is a short chain of UID commands; a step runs only after the previous one was confirmed.
  */
 final class Policies {
+
+    private static final Logger log = LoggerFactory.getLogger(Policies.class);
 
     private Policies() {
     }
@@ -59,7 +64,23 @@ final class Policies {
             return Chain.failed(loop, new MailboxException(FailureKind.SYS_PERM,
                     "expunge policy needs UID EXPUNGE (UIDPLUS); a plain EXPUNGE could remove other clients' mail"));
         }
-        return Chain.then(loop, client.uidStore(set, "+FLAGS.SILENT", List.of("\\Deleted")),
-                () -> client.uidExpunge(set));
+        Promise<Void> done = loop.newPromise();
+        Chain.then(loop, client.uidStore(set, "+FLAGS.SILENT", List.of("\\Deleted")), () -> client.uidExpunge(set))
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        done.setSuccess(null);
+                        return;
+                    }
+                    // QUIT will answer -ERR: take \Deleted back off, or the message would vanish
+                    // from POP3 and be removed by the next client that runs a plain EXPUNGE.
+                    client.uidStore(set, "-FLAGS.SILENT", List.of("\\Deleted")).addListener(undone -> {
+                        if (!undone.isSuccess()) {
+                            log.warn("UID EXPUNGE failed and \\Deleted could not be removed again from {}: {}",
+                                    set, undone.cause().getMessage());
+                        }
+                        done.setFailure(f.cause());
+                    });
+                });
+        return done;
     }
 }

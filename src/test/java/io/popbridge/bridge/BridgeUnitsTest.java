@@ -33,7 +33,7 @@ class BridgeUnitsTest {
         assertTrue(sets.size() > 1);
         long count = sets.stream().flatMap(s -> java.util.Arrays.stream(s.split(","))).count();
         assertEquals(everyOther.length, count);
-        assertTrue(sets.stream().allMatch(s -> s.length() < 8192));
+        assertTrue(sets.stream().allMatch(s -> s.length() <= UidSets.MAX_SET_LENGTH));
     }
 
     @Test
