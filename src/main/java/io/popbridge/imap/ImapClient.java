@@ -56,6 +56,10 @@ public final class ImapClient {
             result.setFailure(new IllegalArgumentException("TLS to " + endpoint.host() + " needs options.sslContext"));
             return result;
         }
+        if (options.sslContext() != null && !options.sslContext().isClient()) {
+            result.setFailure(new IllegalArgumentException("options.sslContext must be a client context"));
+            return result;
+        }
         ImapConnection connection = new ImapConnection(options, endpoint);
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(socketChannelFor(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
