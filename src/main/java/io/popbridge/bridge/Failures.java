@@ -26,6 +26,11 @@ final class Failures {
         }
         if (cause instanceof ImapException.Rejected rejected) {
             String code = rejected.responseCode();
+            if (code == null && "BAD".equals(rejected.status())) {
+                // the server did not understand the login command: not the user's password
+                return new MailboxException(FailureKind.SYS_PERM, "upstream refused the login command: "
+                        + rejected.getMessage(), cause);
+            }
             if (code == null || AUTH_CODES.contains(code)) {
                 return new MailboxException(FailureKind.AUTH, "upstream rejected login", cause);
             }
