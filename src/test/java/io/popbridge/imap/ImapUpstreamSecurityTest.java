@@ -141,11 +141,13 @@ class ImapUpstreamSecurityTest {
         assertEquals("A1 STARTTLS\r\n", server.receivedText());
     }
 
-    @Test
-    void bytesInjectedAfterStarttlsOkAbortBeforeLogin() throws Exception {
+    @ParameterizedTest(name = "second segment: {0}")
+    @ValueSource(booleans = {false, true})
+    void bytesInjectedAfterStarttlsOkAbortBeforeLogin(boolean separately) throws Exception {
         server.greeting = "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready";
         server.starttls = good.serverContext();
         server.afterStarttlsOk = "* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n";
+        server.injectSeparately = separately;
         Throwable cause = failureOf(connectAndLogin(UpstreamEndpoint.Security.STARTTLS, Set.of()));
         assertInstanceOf(ImapException.class, cause);
         assertEquals("A1 STARTTLS\r\n", server.receivedText());

@@ -48,6 +48,8 @@ public final class RecordingImapServer implements AutoCloseable {
     public volatile String starttlsReply = "OK begin TLS";
     /** Octets sent right after the STARTTLS OK in the same write (an injection attack). */
     public volatile String afterStarttlsOk = "";
+    /** Whether {@link #afterStarttlsOk} goes out in a write of its own after the OK (a second segment). */
+    public volatile boolean injectSeparately;
     /** Untagged lines (CRLF each) sent before the tagged answer to a login. */
     public volatile String beforeLoginReply = "";
     /** Tagged answer to LOGIN / AUTHENTICATE after the tag. */
@@ -266,8 +268,13 @@ public final class RecordingImapServer implements AutoCloseable {
                 send(ch, tag + " " + reply + "\r\n");
                 return;
             }
-            byte[] octets = (tag + " " + reply + "\r\n" + afterStarttlsOk).getBytes(StandardCharsets.UTF_8);
+            boolean separately = injectSeparately;
+            byte[] octets = (tag + " " + reply + "\r\n" + (separately ? "" : afterStarttlsOk))
+                    .getBytes(StandardCharsets.UTF_8);
             ch.writeAndFlush(Unpooled.wrappedBuffer(octets)).addListener((ChannelFutureListener) f -> {
+                if (separately && !afterStarttlsOk.isEmpty()) {
+                    send(ch, afterStarttlsOk);
+                }
                 if (f.isSuccess() && ch.isActive()) {
                     ch.pipeline().addFirst("tls", starttls.newHandler(ch.alloc()));
                     inTls = true;
