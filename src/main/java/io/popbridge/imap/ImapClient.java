@@ -49,6 +49,13 @@ public final class ImapClient {
      * Connects, establishes TLS as the endpoint requires, reads the greeting and makes sure the
      * capabilities are known (from the greeting's CAPABILITY code or a CAPABILITY command,
      * repeated after STARTTLS). Completes on {@code loop}.
+     *
+     * <p>TLS: the certificate is verified by {@code options.sslContext()} with the host name check
+     * always on, then matched against {@code options.publicKeyPins()} if any; nothing is read or
+     * sent over TLS before that. With {@link UpstreamEndpoint.Security#STARTTLS}, a server that does
+     * not offer or refuses STARTTLS, greets with PREAUTH, or sends anything between the STARTTLS OK
+     * and the handshake fails the connect. These failures, and a failed handshake or verification,
+     * are {@link ImapException.Insecure}; the connection is closed.
      */
     public static Future<ImapClient> connect(EventLoop loop, UpstreamEndpoint endpoint, ImapClientOptions options) {
         Promise<ImapClient> result = loop.newPromise();

@@ -207,6 +207,21 @@ class ImapUpstreamSecurityTest {
     }
 
     @Test
+    void hostNameIsCheckedEvenWhenTheGivenContextDisablesIt() throws Exception {
+        server.greeting = "* OK [CAPABILITY IMAP4rev1] ready";
+        server.implicitTls = wrongHost.serverContext();
+        SslContext lax = io.netty.handler.ssl.SslContextBuilder.forClient()
+                .sslProvider(io.netty.handler.ssl.SslProvider.JDK).endpointIdentificationAlgorithm(null)
+                .trustManager(ca.certificate()).build();
+        ImapClientOptions options = new ImapClientOptions(Duration.ofSeconds(5), Duration.ofSeconds(5), 4096, 1L << 20,
+                lax);
+        UpstreamEndpoint endpoint = server.endpoint("127.0.0.1", UpstreamEndpoint.Security.IMPLICIT_TLS);
+        Future<ImapClient> f = loop.submit(() -> ImapClient.connect(loop, endpoint, options)).get();
+        assertInstanceOf(ImapException.Insecure.class, failureOf(f));
+        assertEquals(0, server.received().length);
+    }
+
+    @Test
     void matchingPinLogsIn() throws Exception {
         server.greeting = "* OK [CAPABILITY IMAP4rev1] ready";
         server.implicitTls = good.serverContext();
