@@ -20,8 +20,17 @@ final class Failures {
         if (cause instanceof IllegalArgumentException) {
             return new MailboxException(FailureKind.AUTH, "credentials contain CR, LF or NUL; not sent upstream");
         }
+        if (cause instanceof UnsupportedOperationException) {
+            // a SASL mechanism the upstream does not offer: retrying will not help
+            return new MailboxException(FailureKind.SYS_PERM, "login not possible: " + cause.getMessage(), cause);
+        }
         if (cause instanceof ImapException.Rejected rejected) {
             String code = rejected.responseCode();
+            if (code == null && "BAD".equals(rejected.status())) {
+                // the server did not understand the login command: not the user's password
+                return new MailboxException(FailureKind.SYS_PERM, "upstream refused the login command: "
+                        + rejected.getMessage(), cause);
+            }
             if (code == null || AUTH_CODES.contains(code)) {
                 return new MailboxException(FailureKind.AUTH, "upstream rejected login", cause);
             }
@@ -40,6 +49,11 @@ final class Failures {
     static MailboxException upstream(String operation, Throwable cause) {
         if (cause instanceof MailboxException already) {
             return already;
+        }
+        if (cause instanceof ImapException.Insecure insecure) {
+            // TLS verification, pin or STARTTLS failure: the operator must look, the user may retry
+            return new MailboxException(FailureKind.SYS_TEMP, operation + " failed, upstream connection not secure: "
+                    + insecure.getMessage(), cause);
         }
         if (cause instanceof ImapException.Rejected rejected) {
             String code = rejected.responseCode();

@@ -7,20 +7,27 @@ import io.popbridge.imap.FetchedMessage;
 import io.popbridge.imap.ImapClient;
 import io.popbridge.imap.SelectedMailbox;
 import io.popbridge.pop3.Credentials;
+import io.popbridge.pop3.FailureKind;
 import io.popbridge.pop3.Mailbox;
 import io.popbridge.pop3.MailboxException;
 import io.popbridge.pop3.MailboxProvider;
 import io.popbridge.pop3.SessionContext;
+import io.popbridge.pop3.TokenLogin;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Opens POP3 mailboxes by logging into the upstream IMAP server as the user: connect on the
- * session's event loop, LOGIN, SELECT the mailbox, then take the snapshot with
+ * session's event loop, log in (AUTHENTICATE PLAIN or LOGIN with the password, or AUTHENTICATE
+ * with a passed-through token), SELECT the mailbox, then take the snapshot with
  * {@code UID FETCH 1:* (UID RFC822.SIZE FLAGS)}.
+ *
+ * <p>Credentials that could never be sent safely (CR, LF or NUL) are refused before any upstream
+ * contact. Secrets are wiped once the login command is encoded; no log line carries them.
  */
 public final class ImapMailboxProvider implements MailboxProvider {
 
@@ -36,19 +43,53 @@ public final class ImapMailboxProvider implements MailboxProvider {
 
     @Override
     public Future<Mailbox> open(Credentials credentials, SessionContext context) {
+        if (containsLineBreakOrNul(credentials.user()) || containsLineBreakOrNul(credentials.password())) {
+            credentials.wipe();
+            return refused(context, new MailboxException(FailureKind.AUTH,
+                    "credentials contain CR, LF or NUL; not sent upstream"));
+        }
+        return open(context, credentials.userName(), client -> client.login(credentials.user(),
+                credentials.password()), credentials::wipe);
+    }
+
+    /** Passes the token mechanism through with AUTHENTICATE; the upstream must advertise it. */
+    @Override
+    public Future<Mailbox> open(TokenLogin login, SessionContext context) {
+        return open(context, login.user(), client -> client.authenticate(login.mechanism(), login.initialResponse()),
+                login::wipe);
+    }
+
+    private Future<Mailbox> refused(SessionContext context, MailboxException failure) {
+        log.info("mailbox open refused: {}", failure.getMessage());
+        return context.eventLoop().newFailedFuture(failure);
+    }
+
+    /**
+     * Connect, {@code login}, {@code wipe} (right after the login command is encoded, or on a
+     * connect failure), then select and snapshot.
+     */
+    private Future<Mailbox> open(SessionContext context, String user, Function<ImapClient, Future<Void>> login,
+            Runnable wipe) {
         Promise<Mailbox> promise = context.eventLoop().newPromise();
         ImapClient.connect(context.eventLoop(), options.upstream(), options.imap()).addListener(connected -> {
             if (!connected.isSuccess()) {
-                credentials.wipe();
-                promise.setFailure(Failures.upstream("connect to " + options.upstream().host(), connected.cause()));
+                wipe.run();
+                MailboxException failure = Failures.upstream("connect to " + options.upstream().host(),
+                        connected.cause());
+                log.warn("mailbox open failed: {}", failure.getMessage());
+                promise.setFailure(failure);
                 return;
             }
             ImapClient client = (ImapClient) connected.getNow();
-            Future<Void> login = client.login(credentials.user(), credentials.password());
-            credentials.wipe();
-            login.addListener(loggedIn -> {
-                if (!loggedIn.isSuccess()) {
-                    fail(client, promise, Failures.login(loggedIn.cause()));
+            Future<Void> loggedIn;
+            try {
+                loggedIn = login.apply(client);
+            } finally {
+                wipe.run();
+            }
+            loggedIn.addListener(done -> {
+                if (!done.isSuccess()) {
+                    fail(client, promise, Failures.login(done.cause()));
                     return;
                 }
                 client.select(options.mailbox(), false).addListener(selected -> {
@@ -56,12 +97,20 @@ public final class ImapMailboxProvider implements MailboxProvider {
                         fail(client, promise, Failures.upstream("select " + options.mailbox(), selected.cause()));
                         return;
                     }
-                    takeSnapshot(client, context.eventLoop(), credentials.userName(),
-                            (SelectedMailbox) selected.getNow(), promise);
+                    takeSnapshot(client, context.eventLoop(), user, (SelectedMailbox) selected.getNow(), promise);
                 });
             });
         });
         return promise;
+    }
+
+    private static boolean containsLineBreakOrNul(byte[] value) {
+        for (byte b : value) {
+            if (b == '\r' || b == '\n' || b == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void takeSnapshot(ImapClient client, EventLoop loop, String user, SelectedMailbox selected,

@@ -131,6 +131,31 @@ final class CommandEncoder {
         return raw(")");
     }
 
+    /**
+     * A SASL response in base64 ({@code =} for an empty one): on the command line when
+     * {@code initial} (SASL-IR), else as its own line sent after the server's continuation request.
+     */
+    CommandEncoder saslResponse(byte[] base64, boolean initial) {
+        for (byte c : base64) {
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+                    || c == '=')) {
+                throw new IllegalArgumentException("SASL response is not base64");
+            }
+        }
+        if (initial) {
+            raw(" ");
+        } else {
+            raw("\r\n");
+            fragments.add(current.toByteArray());
+            current = new ByteArrayOutputStream();
+        }
+        if (base64.length == 0) {
+            return raw("=");
+        }
+        current.writeBytes(base64);
+        return this;
+    }
+
     EncodedCommand build() {
         raw("\r\n");
         fragments.add(current.toByteArray());

@@ -7,7 +7,9 @@ import io.popbridge.imap.ImapResponse.FetchAttribute;
 import io.popbridge.imap.ImapResponse.ResponseCode;
 import io.popbridge.imap.ImapResponse.Tagged;
 import io.popbridge.imap.ImapResponse.Untagged;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -193,6 +195,51 @@ final class Commands {
         @Override
         Integer completed(Tagged ok) {
             return delivered;
+        }
+    }
+
+    /**
+     * LOGIN or AUTHENTICATE: holds later commands until answered (a pipelined line must never be
+     * read as a SASL response), answers one extra challenge (a SASL error report) with the
+     * mechanism's abort response, and wipes its octets once answered.
+     */
+    static final class Login extends PendingCommand<Void> {
+        private final String mechanism;
+        private boolean challenged;
+
+        /** @param mechanism the SASL mechanism, or null for LOGIN */
+        Login(Promise<Void> promise, String mechanism) {
+            super(promise);
+            this.mechanism = mechanism;
+        }
+
+        @Override
+        boolean holdsConnection() {
+            return mechanism != null;
+        }
+
+        @Override
+        byte[] challenge(String text) {
+            if (mechanism == null || challenged) {
+                throw new ProtocolViolation("unexpected continuation request during " + name());
+            }
+            challenged = true;
+            // RFC 7628 3.2.3: OAUTHBEARER answers an error challenge with %x01; XOAUTH2 with an
+            // empty response. Either way the server then fails the command.
+            return "OAUTHBEARER".equals(mechanism) ? "AQ==\r\n".getBytes(StandardCharsets.US_ASCII)
+                    : new byte[] {'\r', '\n'};
+        }
+
+        @Override
+        void wipe() {
+            if (encoded != null) {
+                encoded.fragments().forEach(f -> Arrays.fill(f, (byte) 0));
+            }
+        }
+
+        @Override
+        Void completed(Tagged ok) {
+            return null;
         }
     }
 

@@ -15,7 +15,10 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -46,11 +49,22 @@ public final class ImapClient {
      * Connects, establishes TLS as the endpoint requires, reads the greeting and makes sure the
      * capabilities are known (from the greeting's CAPABILITY code or a CAPABILITY command,
      * repeated after STARTTLS). Completes on {@code loop}.
+     *
+     * <p>TLS: the certificate is verified by {@code options.sslContext()} with the host name check
+     * always on, then matched against {@code options.publicKeyPins()} if any; nothing is read or
+     * sent over TLS before that. With {@link UpstreamEndpoint.Security#STARTTLS}, a server that does
+     * not offer or refuses STARTTLS, greets with PREAUTH, or sends anything between the STARTTLS OK
+     * and the handshake fails the connect. These failures, and a failed handshake or verification,
+     * are {@link ImapException.Insecure}; the connection is closed.
      */
     public static Future<ImapClient> connect(EventLoop loop, UpstreamEndpoint endpoint, ImapClientOptions options) {
         Promise<ImapClient> result = loop.newPromise();
         if (endpoint.security() != UpstreamEndpoint.Security.PLAIN && options.sslContext() == null) {
             result.setFailure(new IllegalArgumentException("TLS to " + endpoint.host() + " needs options.sslContext"));
+            return result;
+        }
+        if (options.sslContext() != null && !options.sslContext().isClient()) {
+            result.setFailure(new IllegalArgumentException("options.sslContext must be a client context"));
             return result;
         }
         ImapConnection connection = new ImapConnection(options, endpoint);
@@ -89,11 +103,13 @@ public final class ImapClient {
                 return;
             }
             ImapClient client = new ImapClient(connection);
-            Future<Void> ready = then(loop, connection.greeting(), v -> client.ensureCapabilities());
+            // implicit TLS: nothing is read or sent before the certificate and pins are verified
+            Future<Void> ready = then(loop, connection.tlsReady(), v -> connection.greeting());
+            ready = then(loop, ready, v -> client.ensureCapabilities());
             if (endpoint.security() == UpstreamEndpoint.Security.STARTTLS) {
                 ready = then(loop, ready, v -> {
                     if (!client.hasCapability("STARTTLS")) {
-                        return loop.newFailedFuture(new ImapException.Protocol(
+                        return loop.newFailedFuture(new ImapException.Insecure(
                                 "server does not offer STARTTLS; refusing to continue in the clear"));
                     }
                     return then(loop, connection.startTls(), t -> client.capability());
@@ -120,29 +136,87 @@ public final class ImapClient {
     }
 
     /**
-     * LOGIN with the raw octets of user and password, each sent as a quoted string when it is
-     * safe 7-bit text, otherwise as a literal. Fails with {@link IllegalArgumentException} (before
-     * anything is sent) if either contains CR, LF or NUL, and with {@link ImapException.Rejected}
-     * (code LOGINDISABLED, nothing sent) if the server disabled LOGIN. Refreshes capabilities from
-     * the tagged OK, or with a CAPABILITY command when the OK carries none, before completing.
+     * Logs in with the raw octets of user and password: {@code AUTHENTICATE PLAIN} (RFC 4616, empty
+     * authorization identity) when the server advertises AUTH=PLAIN, with the response on the
+     * command line when it also advertises SASL-IR (RFC 4959); otherwise LOGIN with each value sent
+     * as a quoted string when it is safe 7-bit text, else as a literal. Fails with
+     * {@link IllegalArgumentException} (before anything is sent) if either contains CR, LF or NUL,
+     * and with {@link ImapException.Rejected} (code LOGINDISABLED, nothing sent) if LOGIN is the
+     * only way and the server disabled it. Refreshes capabilities from the tagged OK, or with a
+     * CAPABILITY command when the OK carries none, before completing. The octets sent are wiped
+     * once the server has answered.
      */
     public Future<Void> login(byte[] user, byte[] password) {
-        for (byte[] value : new byte[][] {user, password}) {
-            for (byte b : value) {
-                if (b == '\r' || b == '\n' || b == 0) {
-                    return failed(new IllegalArgumentException("user name or password contains CR, LF or NUL"));
-                }
-            }
+        if (!isSafeCredential(user) || !isSafeCredential(password)) {
+            return failed(new IllegalArgumentException("user name or password contains CR, LF or NUL"));
+        }
+        if (hasCapability("AUTH=PLAIN")) {
+            byte[] message = new byte[user.length + password.length + 2];
+            System.arraycopy(user, 0, message, 1, user.length);
+            System.arraycopy(password, 0, message, user.length + 2, password.length);
+            Future<Void> sent = sasl("PLAIN", message);
+            wipeIfEncoded(message);
+            return sent;
         }
         if (hasCapability("LOGINDISABLED")) {
             return failed(new ImapException.Rejected("LOGIN", "NO", "LOGINDISABLED", "server disabled LOGIN"));
         }
-        Future<Void> login = connection.submit("LOGIN", e -> e.string(user).string(password),
-                new Commands.Simple(promise()));
-        // the server may change its capabilities on login; refresh unless the OK carried them
+        return refreshingCapabilities(connection.submit("LOGIN", e -> e.string(user).string(password),
+                new Commands.Login(promise(), null)));
+    }
+
+    /**
+     * {@code AUTHENTICATE <mechanism>} with a client-first response the caller already holds, for
+     * passing a token through (XOAUTH2, OAUTHBEARER). The response goes on the command line when
+     * the server advertises SASL-IR, otherwise after its continuation request. If the server
+     * answers with a challenge (an XOAUTH2 / OAUTHBEARER error report), the exchange is aborted as
+     * the mechanism prescribes and the command fails with {@link ImapException.Rejected}.
+     * Fails with {@link UnsupportedOperationException}, sending nothing, unless the server
+     * advertises {@code AUTH=<mechanism>}. Refreshes capabilities as {@link #login} does. The
+     * caller still owns (and may wipe) {@code initialResponse}.
+     *
+     * @param mechanism a SASL mechanism name (validated as an atom)
+     * @param initialResponse the raw (not base64) initial response
+     */
+    public Future<Void> authenticate(String mechanism, byte[] initialResponse) {
+        String mech = mechanism.toUpperCase(Locale.ROOT);
+        if (!hasCapability("AUTH=" + mech)) {
+            return failed(new UnsupportedOperationException("server does not advertise AUTH=" + mech
+                    + "; nothing sent"));
+        }
+        return sasl(mech, initialResponse);
+    }
+
+    private Future<Void> sasl(String mechanism, byte[] response) {
+        byte[] base64 = Base64.getEncoder().encode(response);
+        boolean initial = hasCapability("SASL-IR");
+        Future<Void> sent = refreshingCapabilities(connection.submit("AUTHENTICATE", e -> e.atom(mechanism)
+                .saslResponse(base64, initial), new Commands.Login(promise(), mechanism)));
+        wipeIfEncoded(base64);
+        return sent;
+    }
+
+    /** Wipes a temporary copy of a secret, unless the command was handed to the loop to encode later. */
+    private void wipeIfEncoded(byte[] secret) {
+        if (connection.channel().eventLoop().inEventLoop()) {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** The server may change its capabilities on login; refresh unless the tagged OK carried them. */
+    private Future<Void> refreshingCapabilities(Future<Void> login) {
         Set<String> before = connection.capabilities();
         return then(connection.channel().eventLoop(), login,
                 v -> connection.capabilities() != before ? succeeded(null) : capability());
+    }
+
+    private static boolean isSafeCredential(byte[] value) {
+        for (byte b : value) {
+            if (b == '\r' || b == '\n' || b == 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** SELECT (or EXAMINE when {@code readOnly}) the mailbox (name in UTF-16, sent as modified UTF-7). */

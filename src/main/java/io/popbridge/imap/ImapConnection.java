@@ -49,6 +49,8 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     private ImapException failure;
     private int tags;
     private CommandTimer timer;
+    private SslHandler tls;
+    private boolean tlsVerified;
 
     ImapConnection(ImapClientOptions options, UpstreamEndpoint endpoint) {
         this.options = options;
@@ -76,8 +78,56 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
         p.addLast("imap-client", this);
     }
 
+    /**
+     * The TLS handler for this connection. When its handshake succeeds the pins are checked, and
+     * only then is anything read from it handled; a failed handshake or pin fails the connection
+     * with {@link ImapException.Insecure}.
+     */
     SslHandler newSslHandler(Channel ch) {
-        return Tls.clientHandler(options.sslContext(), ch.alloc(), endpoint);
+        SslHandler handler = Tls.clientHandler(options.sslContext(), ch.alloc(), endpoint);
+        tls = handler;
+        handler.handshakeFuture().addListener(f -> {
+            if (!f.isSuccess()) {
+                failAndClose(insecure(f.cause()));
+                return;
+            }
+            try {
+                Tls.checkPins(handler, options.publicKeyPins(), endpoint);
+                tlsVerified = true;
+            } catch (ImapException e) {
+                failAndClose(e);
+            }
+        });
+        return handler;
+    }
+
+    /** Completes when TLS (if any) is established and verified; at once on a plain connection. */
+    Future<Void> tlsReady() {
+        Promise<Void> ready = channel.eventLoop().newPromise();
+        if (tls == null) {
+            return ready.setSuccess(null);
+        }
+        tls.handshakeFuture().addListener(f -> {
+            if (tlsVerified) {
+                ready.trySuccess(null);
+            } else {
+                ready.tryFailure(failure != null ? failure : insecure(f.cause()));
+            }
+        });
+        return ready;
+    }
+
+    private ImapException.Insecure insecure(Throwable cause) {
+        return new ImapException.Insecure("TLS with " + endpoint.host() + " failed: "
+                + (cause == null ? "unknown reason" : rootMessage(cause)), cause);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
     ImapClientOptions options() {
@@ -143,12 +193,11 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
                 capabilities = Set.of();
                 SslHandler ssl = newSslHandler(channel);
                 channel.pipeline().addFirst("tls", ssl);
-                ssl.handshakeFuture().addListener(f -> {
+                tlsReady().addListener(f -> {
                     if (f.isSuccess()) {
                         result.trySuccess(null);
                     } else {
-                        failAndClose(new ImapException.Closed("TLS handshake failed", f.cause()));
-                        result.tryFailure(failure);
+                        result.tryFailure(f.cause());
                     }
                 });
                 return null;
@@ -156,7 +205,9 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
         });
         ok.addListener(f -> {
             if (!f.isSuccess()) {
-                result.tryFailure(f.cause());
+                result.tryFailure(f.cause() instanceof ImapException.Rejected rejected
+                        ? new ImapException.Insecure("server refused STARTTLS: " + rejected.getMessage(), rejected)
+                        : f.cause());
             }
         });
         return result;
@@ -195,6 +246,9 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(ImapResponse msg) {
+        if (tls != null && !tlsVerified) {
+            throw new ProtocolViolation("data before the TLS session was verified");
+        }
         if (msg instanceof ProtocolError e) {
             protocolError(e.message());
         } else if (!greeting.isDone()) {
@@ -203,8 +257,8 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
             tagged(t);
         } else if (msg instanceof Untagged u) {
             untagged(u);
-        } else if (msg instanceof Continuation) {
-            continuation();
+        } else if (msg instanceof Continuation c) {
+            continuation(c);
         } else if (msg instanceof FetchStart s) {
             forEach(c -> c.fetchStart(s.sequence()));
         } else if (msg instanceof FetchAttribute a) {
@@ -236,7 +290,9 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
                 updateCapabilities(u.code());
                 greeting.trySuccess(null);
             }
-            case "PREAUTH" -> failAndClose(new ImapException.Protocol("PREAUTH greeting is not supported"));
+            case "PREAUTH" -> failAndClose(endpoint.security() == UpstreamEndpoint.Security.STARTTLS
+                    ? new ImapException.Insecure("PREAUTH greeting while STARTTLS is required")
+                    : new ImapException.Protocol("PREAUTH greeting is not supported"));
             case "BYE" -> failAndClose(new ImapException.Closed("server refused the connection: " + u.text(), null));
             default -> throw new ProtocolViolation("invalid greeting");
         }
@@ -256,6 +312,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
             throw new ProtocolViolation("tagged response for no pending command");
         }
         updateCapabilities(t.code());
+        command.wipe();
         if (command == awaitingContinuation) {
             awaitingContinuation = null;
             drainHeld();
@@ -303,13 +360,18 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
         forEach(c -> c.untagged(u));
     }
 
-    private void continuation() {
+    private void continuation(Continuation request) {
         PendingCommand<?> c = awaitingContinuation;
         if (c == null) {
             throw new ProtocolViolation("continuation request while no literal is waiting");
         }
-        write(c.encoded.fragments().get(c.nextFragment++));
         if (c.nextFragment == c.encoded.fragments().size()) {
+            // everything is sent: only a SASL exchange takes more (a challenge it answers or cancels)
+            write(c.challenge(request.text()));
+            return;
+        }
+        write(c.encoded.fragments().get(c.nextFragment++));
+        if (c.nextFragment == c.encoded.fragments().size() && !c.holdsConnection()) {
             awaitingContinuation = null;
             drainHeld();
         }
@@ -340,7 +402,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
         inFlight.add(command);
         command.nextFragment = 1;
         write(command.encoded.fragments().get(0));
-        if (command.encoded.fragments().size() > 1) {
+        if (command.encoded.fragments().size() > 1 || command.holdsConnection()) {
             awaitingContinuation = command;
         }
         timer.arm();
@@ -394,6 +456,10 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (tls != null && !tlsVerified) {
+            failAndClose(insecure(cause));
+            return;
+        }
         failAndClose(new ImapException.Closed("connection failed", cause));
     }
 }

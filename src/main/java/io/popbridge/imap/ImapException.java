@@ -68,4 +68,21 @@ public class ImapException extends Exception {
             super(message, cause);
         }
     }
+
+    /**
+     * The connection could not be secured as configured: TLS handshake or certificate verification
+     * failed, the public key matches no pin, or STARTTLS was not offered, refused or bypassed
+     * (PREAUTH). Nothing was sent that needs the protection.
+     */
+    public static final class Insecure extends ImapException {
+        private static final long serialVersionUID = 1L;
+
+        public Insecure(String message) {
+            super(message);
+        }
+
+        public Insecure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 }

@@ -51,6 +51,26 @@ abstract class PendingCommand<T> {
     void fetchEnd() {
     }
 
+    /**
+     * Whether later commands must wait for this one's tagged response, not just for its last
+     * fragment (a SASL exchange: a later command line would be read as a SASL response).
+     */
+    boolean holdsConnection() {
+        return false;
+    }
+
+    /**
+     * The line answering a continuation request that came after every fragment was sent (a SASL
+     * challenge), CRLF included. Only SASL commands accept one.
+     */
+    byte[] challenge(String text) {
+        throw new ProtocolViolation("continuation request while no literal is waiting");
+    }
+
+    /** Overwrites the encoded octets if they hold secrets; called once the command is answered. */
+    void wipe() {
+    }
+
     /** The result for a tagged OK; may throw {@link ProtocolViolation}. */
     abstract T completed(Tagged ok);
 

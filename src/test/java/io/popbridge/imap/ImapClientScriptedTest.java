@@ -348,7 +348,7 @@ class ImapClientScriptedTest {
         server.accept(GREETING);
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> f.get(10, TimeUnit.SECONDS));
-        assertInstanceOf(ImapException.Protocol.class, e.getCause());
+        assertInstanceOf(ImapException.Insecure.class, e.getCause());
         assertTrue(server.clientClosed());
     }
 }

@@ -110,7 +110,8 @@ class ImapClientTlsTest {
         assertEquals("A1 STARTTLS", server.readLine());
         server.send("A1 NO not now\r\n");
         ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
-        assertInstanceOf(ImapException.Rejected.class, e.getCause());
+        assertInstanceOf(ImapException.Insecure.class, e.getCause());
+        assertInstanceOf(ImapException.Rejected.class, e.getCause().getCause());
         assertTrue(server.clientClosed());
     }
 
