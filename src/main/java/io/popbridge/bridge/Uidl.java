@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * UIDLs derived from UIDVALIDITY and UID.
  *
- * <p>The format is Dovecot's default {@code pop3_uidl_format = %08Xu%08Xv}: eight upper-case hex
+ * <p>The format is Dovecot's default {@code pop3_uidl_format = %08Xu%08Xv}: eight lower-case hex
  * digits of the UID, then eight of UIDVALIDITY. Clients that used Dovecot's own POP3 on the same
  * mailbox therefore see the UIDLs they already know and download nothing again.
  */
@@ -15,6 +15,6 @@ final class Uidl {
     }
 
     static String of(long uidValidity, long uid) {
-        return String.format(Locale.ROOT, "%08X%08X", uid, uidValidity);
+        return String.format(Locale.ROOT, "%08x%08x", uid, uidValidity);
     }
 }

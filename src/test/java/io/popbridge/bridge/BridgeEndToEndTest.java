@@ -137,9 +137,9 @@ class BridgeEndToEndTest {
         }
         assertEquals(uids.size(), first.size());
         for (String line : first) {
-            assertTrue(line.matches("\\d+ [0-9A-F]{16}"), line);
+            assertTrue(line.matches("\\d+ [0-9a-f]{16}"), line);
         }
-        assertEquals(String.format("%08X", uids.get(0)), first.get(0).split(" ")[1].substring(0, 8));
+        assertEquals(String.format("%08x", uids.get(0)), first.get(0).split(" ")[1].substring(0, 8));
     }
 
     @Test

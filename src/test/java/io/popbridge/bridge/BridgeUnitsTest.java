@@ -38,8 +38,8 @@ class BridgeUnitsTest {
 
     @Test
     void uidlIsDovecotDefaultFormat() {
-        assertEquals("0000002A5F5E1000", Uidl.of(0x5F5E1000L, 42));
-        assertEquals("FFFFFFFFFFFFFFFF", Uidl.of(0xFFFFFFFFL, 0xFFFFFFFFL));
+        assertEquals("0000002a5f5e1000", Uidl.of(0x5F5E1000L, 42));
+        assertEquals("ffffffffffffffff", Uidl.of(0xFFFFFFFFL, 0xFFFFFFFFL));
     }
 
     @Test

@@ -96,7 +96,7 @@ class ClientInteropTest {
                 messages[i].writeTo(out);
                 byte[] expected = BridgeEndToEndTest.crlf(imap.body(uids.get(i)));
                 assertArrayEquals(expected, out.toByteArray(), "message " + (i + 1));
-                assertEquals(String.format("%08X", uids.get(i)), ((POP3Folder) inbox).getUID(messages[i]).substring(0, 8));
+                assertEquals(String.format("%08x", uids.get(i)), ((POP3Folder) inbox).getUID(messages[i]).substring(0, 8));
             }
             inbox.close(false);
         } finally {
