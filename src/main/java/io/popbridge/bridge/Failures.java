@@ -37,9 +37,28 @@ final class Failures {
             if ("INUSE".equals(code)) {
                 return new MailboxException(FailureKind.IN_USE, "upstream says the mailbox is in use", cause);
             }
+            if ("LOGINDISABLED".equals(code)) {
+                return new MailboxException(FailureKind.SYS_PERM, "upstream disabled LOGIN on this connection "
+                        + "(it probably wants TLS: use imaps:// or imap+starttls://)", cause);
+            }
             return new MailboxException(FailureKind.SYS_TEMP, "upstream refused login: " + rejected.getMessage(), cause);
         }
         return upstream("login", cause);
+    }
+
+    /**
+     * A failed FETCH of one message: a NO without a code, or with EXPUNGEISSUED / NONEXISTENT, is
+     * what servers answer for a message another client removed (Dovecot: "Some messages could not
+     * be FETCHed"), which POP3 reports as a plain -ERR for that message only.
+     */
+    static MailboxException fetch(String operation, Throwable cause) {
+        if (cause instanceof ImapException.Rejected rejected && "NO".equals(rejected.status())) {
+            String code = rejected.responseCode();
+            if (code == null || "EXPUNGEISSUED".equals(code) || "NONEXISTENT".equals(code)) {
+                return new MailboxException(FailureKind.MESSAGE_GONE, operation + ": " + rejected.getMessage(), cause);
+            }
+        }
+        return upstream(operation, cause);
     }
 
     /**

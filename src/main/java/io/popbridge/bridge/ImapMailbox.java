@@ -61,7 +61,7 @@ final class ImapMailbox implements Mailbox {
             busy--;
             relay.resume();
             if (!done.isSuccess()) {
-                sink.fail(Failures.upstream("RETR uid " + uid, done.cause()));
+                sink.fail(Failures.fetch("RETR uid " + uid, done.cause()));
                 return;
             }
             if (!relay.started) {
@@ -102,7 +102,7 @@ final class ImapMailbox implements Mailbox {
             busy--;
             header.resume();
             if (!done.isSuccess()) {
-                sink.fail(Failures.upstream("TOP uid " + uid, done.cause()));
+                sink.fail(Failures.fetch("TOP uid " + uid, done.cause()));
             } else if (!header.started) {
                 sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " no longer exists"));
             } else if (lines == 0) {
@@ -121,7 +121,7 @@ final class ImapMailbox implements Mailbox {
             busy--;
             relay.resume();
             if (!done.isSuccess()) {
-                relay.sink.fail(Failures.upstream("TOP uid " + uid, done.cause()));
+                relay.sink.fail(Failures.fetch("TOP uid " + uid, done.cause()));
             } else if ((Integer) done.getNow() == 0) {
                 relay.sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " vanished during TOP"));
             } else if (relay.satisfied() || relay.announced != length) {

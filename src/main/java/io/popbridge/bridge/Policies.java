@@ -41,7 +41,7 @@ final class Policies {
 
     private static Future<Void> requireKeyword(EventLoop loop, SelectedMailbox selected, String keyword,
             Supplier<Future<Void>> store) {
-        if (selected.readOnly() || !(selected.permanentFlags().isEmpty() || selected.allowsKeyword(keyword))) {
+        if (selected.readOnly() || !selected.allowsKeyword(keyword)) {
             return Chain.failed(loop, new MailboxException(FailureKind.SYS_PERM,
                     "upstream mailbox does not allow the keyword " + keyword + " (PERMANENTFLAGS)"));
         }

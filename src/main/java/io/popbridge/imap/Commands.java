@@ -39,7 +39,7 @@ final class Commands {
         private long uidNext;
         private long highestModSeq;
         private Set<String> flags = Set.of();
-        private Set<String> permanentFlags = Set.of();
+        private Set<String> permanentFlags; // null: not sent
 
         Select(Promise<SelectedMailbox> promise) {
             super(promise);

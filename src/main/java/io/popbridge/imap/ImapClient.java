@@ -69,6 +69,7 @@ public final class ImapClient {
         }
         ImapConnection connection = new ImapConnection(options, endpoint);
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(socketChannelFor(loop))
+                .resolver(Resolvers.forLoop(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         Math.max(1, options.connectTimeout().toMillis())))
                 .handler(new ChannelInitializer<Channel>() {

@@ -9,7 +9,9 @@ import java.util.Set;
  * @param uidValidity UIDVALIDITY (0 if the server sent none)
  * @param uidNext UIDNEXT (0 if none)
  * @param flags FLAGS, as sent (e.g. "\Seen", "$Label")
- * @param permanentFlags PERMANENTFLAGS as sent, including "\*" when new keywords may be created
+ * @param permanentFlags PERMANENTFLAGS as sent, including "\*" when new keywords may be created;
+ *     null when the server sent no PERMANENTFLAGS (which RFC 3501 says means every flag is
+ *     permanent), an empty set for {@code PERMANENTFLAGS ()} (nothing is)
  * @param highestModSeq HIGHESTMODSEQ (0 if none)
  * @param readOnly whether the server answered [READ-ONLY]
  */
@@ -18,6 +20,9 @@ public record SelectedMailbox(long exists, long uidValidity, long uidNext, Set<S
 
     /** Whether the keyword (or any new keyword, via "\*") can be stored permanently. */
     public boolean allowsKeyword(String keyword) {
+        if (permanentFlags == null) {
+            return !readOnly;
+        }
         return permanentFlags.contains("\\*") || permanentFlags.stream().anyMatch(f -> f.equalsIgnoreCase(keyword));
     }
 }
