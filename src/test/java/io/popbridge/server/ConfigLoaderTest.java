@@ -146,7 +146,7 @@ class ConfigLoaderTest {
     @Test
     void minimalFileGetsEveryDefault() throws Exception {
         ServerConfig config = ConfigLoader.load(write(URL));
-        assertEquals(new InetSocketAddress("127.0.0.1", 1110), config.listen());
+        assertEquals(new InetSocketAddress("127.0.0.1", 1110), config.listeners().get(0).address());
         assertEquals(Path.of("data"), config.dataDir());
         assertEquals(LogFormat.TEXT, config.logFormat());
         assertEquals(Pop3Options.defaults(), config.pop3());
@@ -179,7 +179,7 @@ class ConfigLoaderTest {
         ServerConfig config = ConfigLoader.load(shipped);
         ServerConfig defaults = ConfigLoader.load(write("upstream:\n  url: imap+starttls://mail.example.com:143\n"));
         assertEquals(new UpstreamEndpoint("mail.example.com", 143, Security.STARTTLS), config.bridge().upstream());
-        assertEquals(defaults.listen(), config.listen());
+        assertEquals(defaults.listeners().get(0).address(), config.listeners().get(0).address());
         assertEquals(defaults.dataDir(), config.dataDir());
         assertEquals(defaults.logFormat(), config.logFormat());
         assertEquals(defaults.pop3(), config.pop3());
@@ -210,7 +210,7 @@ class ConfigLoaderTest {
                   implementation: ~
                 """;
         ServerConfig config = ConfigLoader.load(write(yaml));
-        assertEquals(new InetSocketAddress("::1", 1995), config.listen());
+        assertEquals(new InetSocketAddress("::1", 1995), config.listeners().get(0).address());
         assertEquals(Path.of("/var/lib/popbridge"), config.dataDir());
         assertEquals(LogFormat.JSON, config.logFormat());
         assertEquals(new Pop3Options(255, Duration.ofHours(1), Duration.ofSeconds(30), 3, null), config.pop3());
@@ -230,7 +230,7 @@ class ConfigLoaderTest {
         Path file = write("listen: 127.0.0.1:1110\nupstream:\n  url: imaps://mail.example.com\n");
         ServerConfig config = ConfigLoader.load(file,
                 new ConfigLoader.Overrides("127.0.0.1:2110", "imap://backend.example.com:10143", true));
-        assertEquals(new InetSocketAddress("127.0.0.1", 2110), config.listen());
+        assertEquals(new InetSocketAddress("127.0.0.1", 2110), config.listeners().get(0).address());
         assertEquals(new UpstreamEndpoint("backend.example.com", 10143, Security.PLAIN), config.bridge().upstream());
     }
 
