@@ -41,6 +41,7 @@ final class Pop3LineDecoder extends ByteToMessageDecoder {
 
     private final int maxLineLength;
     private final int maxLongLineLength;
+    private final long floodLimit;
     private State state = State.READ_LINE;
     private long discarded;
 
@@ -57,6 +58,8 @@ final class Pop3LineDecoder extends ByteToMessageDecoder {
         }
         this.maxLineLength = maxLineLength;
         this.maxLongLineLength = maxLongLineLength;
+        // the discard allowance starts after the longest line this decoder reads whole
+        this.floodLimit = maxLongLineLength > maxLineLength ? maxLongLineLength + 2L + DISCARD_LIMIT : DISCARD_LIMIT;
     }
 
     /**
@@ -132,7 +135,7 @@ final class Pop3LineDecoder extends ByteToMessageDecoder {
         discarded += skip;
         in.skipBytes(skip);
         // checked before honouring the LF so that the outcome does not depend on how input is split
-        if (discarded > DISCARD_LIMIT) {
+        if (discarded > floodLimit) {
             in.skipBytes(in.readableBytes());
             state = State.CLOSED;
             out.add(Event.INPUT_FLOOD);

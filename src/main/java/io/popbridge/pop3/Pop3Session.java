@@ -188,6 +188,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     private void handle(Object msg) {
         if (msg == Pop3LineDecoder.Event.LINE_TOO_LONG) {
+            continuation = null; // an over-long SASL response ends the exchange
             bad(Pop3Replies.LINE_TOO_LONG);
         } else if (msg == Pop3LineDecoder.Event.INPUT_FLOOD) {
             close("input-flood");

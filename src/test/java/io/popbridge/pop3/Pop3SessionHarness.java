@@ -28,7 +28,11 @@ final class Pop3SessionHarness {
             java.util.Set.of());
 
     Pop3SessionHarness(Pop3Options options) {
-        Pop3ServerInitializer initializer = new Pop3ServerInitializer(options, provider);
+        this(options, TlsMode.PLAIN, null);
+    }
+
+    Pop3SessionHarness(Pop3Options options, TlsMode mode, java.util.function.Supplier<io.netty.handler.ssl.SslContext> tls) {
+        Pop3ServerInitializer initializer = new Pop3ServerInitializer(options, provider, mode, tls);
         ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {
