@@ -213,7 +213,8 @@ class Pop3AuthorizationTest {
     @Test
     void inputWithoutLineEndsClosesTheSession() {
         Pop3SessionHarness h = new Pop3SessionHarness().greeted();
-        h.send("NOOP\r\n" + "A".repeat(Pop3LineDecoder.DISCARD_LIMIT + 1000));
+        // past the 8 KiB an AUTH line may have, plus the discard allowance
+        h.send("NOOP\r\n" + "A".repeat(Pop3Options.MAX_AUTH_LINE_LENGTH + Pop3LineDecoder.DISCARD_LIMIT + 1000));
         assertEquals("-ERR Not logged in.\r\n-ERR Line too long\r\n", h.out());
         assertFalse(h.ch.isOpen());
     }
