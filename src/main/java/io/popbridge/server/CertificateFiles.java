@@ -47,6 +47,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
@@ -88,7 +89,7 @@ final class CertificateFiles {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             for (Object o; privateKey == null && (o = parser.readObject()) != null;) {
                 if (o instanceof PEMKeyPair pair) {
-                    privateKey = converter.getKeyPair(pair).getPrivate();
+                    privateKey = converter.getPrivateKey(pair.getPrivateKeyInfo());
                 } else if (o instanceof PrivateKeyInfo info) {
                     privateKey = converter.getPrivateKey(info);
                 } else if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
@@ -166,7 +167,8 @@ final class CertificateFiles {
             throw new IOException(keyTmp + ": exists", e);
         }
         try (Writer w = Files.newBufferedWriter(keyTmp, StandardCharsets.US_ASCII); JcaPEMWriter pem = new JcaPEMWriter(w)) {
-            pem.writeObject(generated.key());
+            // PKCS#8: BouncyCastle's SEC1 output of a JDK EC key would lack the curve parameters
+            pem.writeObject(new JcaPKCS8Generator(generated.key(), null));
         }
         Path certTmp = dir.resolve(SELF_SIGNED_CERT + ".tmp");
         try (Writer w = Files.newBufferedWriter(certTmp, StandardCharsets.US_ASCII); JcaPEMWriter pem = new JcaPEMWriter(w)) {
@@ -180,7 +182,12 @@ final class CertificateFiles {
     static KeyMaterial generate(String hostname) throws GeneralSecurityException, OperatorCreationException, IOException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair pair = generator.generateKeyPair();
+        return generate(hostname, generator.generateKeyPair(), "SHA256withECDSA");
+    }
+
+    /** A self-signed certificate for {@code pair}, signed with {@code signatureAlgorithm}. */
+    static KeyMaterial generate(String hostname, KeyPair pair, String signatureAlgorithm)
+            throws GeneralSecurityException, OperatorCreationException, IOException {
         X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, hostname).build();
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
@@ -192,7 +199,7 @@ final class CertificateFiles {
         builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
         builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
         X509Certificate certificate = new JcaX509CertificateConverter()
-                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+                .getCertificate(builder.build(new JcaContentSignerBuilder(signatureAlgorithm).build(pair.getPrivate())));
         return new KeyMaterial(pair.getPrivate(), List.of(certificate));
     }
 
