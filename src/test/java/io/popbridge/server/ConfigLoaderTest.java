@@ -218,7 +218,8 @@ class ConfigLoaderTest {
         ServerConfig config = ConfigLoader.load(shipped);
         ServerConfig defaults = ConfigLoader.load(write("upstream:\n  url: imap+starttls://mail.example.com:143\n"));
         assertEquals(new UpstreamEndpoint("mail.example.com", 143, Security.STARTTLS), config.bridge().upstream());
-        assertEquals(defaults.listeners().get(0).address(), config.listeners().get(0).address());
+        assertEquals(defaults.listeners(), config.listeners());
+        assertEquals(defaults.tls(), config.tls());
         assertEquals(defaults.dataDir(), config.dataDir());
         assertEquals(defaults.logFormat(), config.logFormat());
         assertEquals(defaults.pop3(), config.pop3());
