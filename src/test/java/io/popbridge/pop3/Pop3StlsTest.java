@@ -134,6 +134,7 @@ class Pop3StlsTest {
                 assertEquals(BEGIN_TLS, readLine(in));
                 // the second segment reaches the server after its SslHandler is in place: not a TLS record
                 write(plain.getOutputStream(), split[1]);
+                plain.shutdownOutput(); // so that a short fragment is not left waiting for the handshake timeout
                 String rest = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
                 assertFalse(rest.contains("+OK"), rest);
             }
