@@ -286,8 +286,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     /** Whether the connection is encrypted (handshake completed). */
     boolean secure() {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        return ssl != null && ssl.handshakeFuture().isSuccess();
+        return StartTls.secure(ctx.pipeline());
     }
 
     private boolean tlsActive() {
@@ -295,8 +294,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     private boolean handshaking() {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        return ssl != null && !ssl.handshakeFuture().isDone();
+        return StartTls.handshaking(ctx.pipeline());
     }
 
     State state() {
@@ -324,24 +322,9 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         if (stls == null) {
             throw CommandException.rejected("-ERR STLS is not available.");
         }
-        SslContext context = stls.get();
-        int dropped = 0;
-        for (Object msg; (msg = pending.poll()) != null;) {
-            ReferenceCountUtil.release(msg);
-            dropped++;
-        }
-        Pop3LineDecoder decoder = ctx.pipeline().get(Pop3LineDecoder.class);
-        if (decoder != null) {
-            decoder.discardBuffered();
-        }
-        if (dropped > 0) {
-            LOG.info("pop3 STLS: discarded {} line(s) the client sent after STLS in plaintext", dropped);
-        }
         // a user name given in plaintext is not carried into TLS
         user = null;
-        writeLine("+OK Begin TLS negotiation now.");
-        ctx.flush();
-        ctx.pipeline().addFirst(Pop3ServerInitializer.TLS, context.newHandler(ctx.alloc()));
+        StartTls.upgrade(ctx, stls.get(), pending, () -> writeLine("+OK Begin TLS negotiation now."));
     }
 
     List<MessageEntry> messages() {
