@@ -3,7 +3,10 @@ package io.popbridge.pop3;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** The commands of the AUTHORIZATION state (RFC 1939 section 7, RFC 2449 CAPA). */
+/**
+ * The commands of the AUTHORIZATION state (RFC 1939 section 7, RFC 2449 CAPA, RFC 2595 STLS,
+ * RFC 5034 AUTH).
+ */
 final class AuthorizationCommands {
 
     static final Map<String, Pop3Command> TABLE = Map.of(
@@ -11,6 +14,8 @@ final class AuthorizationCommands {
             "USER", AuthorizationCommands::user,
             "PASS", AuthorizationCommands::pass,
             "APOP", AuthorizationCommands::apop,
+            "STLS", AuthorizationCommands::stls,
+            "AUTH", SaslCommands::auth,
             "QUIT", AuthorizationCommands::quit);
 
     private AuthorizationCommands() {
@@ -21,6 +26,7 @@ final class AuthorizationCommands {
         if (name.isEmpty()) {
             throw CommandException.syntax("-ERR No username given.");
         }
+        SaslCommands.requireCredentialsAllowed(session);
         session.user(name.getBytes(StandardCharsets.ISO_8859_1));
         session.writeLine("+OK");
     }
@@ -34,6 +40,7 @@ final class AuthorizationCommands {
         if (args.isEmpty()) {
             throw CommandException.syntax("-ERR No password given.");
         }
+        SaslCommands.requireCredentialsAllowed(session);
         session.user(null);
         session.login(new Credentials(user, args.getBytes(StandardCharsets.ISO_8859_1)));
     }
@@ -41,6 +48,14 @@ final class AuthorizationCommands {
     static void apop(Pop3Session session, String args) throws CommandException {
         // not offered: a greeting without a timestamp announces that APOP is not available
         throw CommandException.rejected("-ERR APOP is not supported.");
+    }
+
+    /** RFC 2595 section 4; a user name given before STLS is forgotten. */
+    static void stls(Pop3Session session, String args) throws CommandException {
+        if (!args.isEmpty()) {
+            throw CommandException.syntax("-ERR Noise after STLS.");
+        }
+        session.startTls();
     }
 
     static void quit(Pop3Session session, String args) {

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The CAPA list (RFC 2449), computed from the command tables and the options, so that it never
- * claims what is not wired. STLS and SASL join here once they are.
+ * claims what is not wired, then adjusted per connection by {@link #forConnection}.
  */
 final class Pop3Capabilities {
 
@@ -34,5 +34,30 @@ final class Pop3Capabilities {
             caps.add("IMPLEMENTATION " + Pop3Replies.echo(options.implementation().strip()));
         }
         return List.copyOf(caps);
+    }
+
+    /**
+     * The list for one connection now: STLS while it can be used, USER and SASL only where the
+     * client may send credentials (RFC 2595 section 6: not advertised before TLS otherwise).
+     */
+    static List<String> forConnection(List<String> wired, boolean stls, boolean credentials, List<String> sasl) {
+        List<String> caps = new ArrayList<>(wired.size() + 2);
+        boolean extras = false;
+        for (String cap : wired) {
+            if (!extras && cap.equals("RESP-CODES")) {
+                if (credentials && !sasl.isEmpty()) {
+                    caps.add("SASL " + String.join(" ", sasl));
+                }
+                if (stls) {
+                    caps.add("STLS");
+                }
+                extras = true;
+            }
+            if (cap.equals("USER") && !credentials) {
+                continue;
+            }
+            caps.add(cap);
+        }
+        return caps;
     }
 }

@@ -1,6 +1,7 @@
 package io.popbridge.pop3;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Settings of the POP3 front end.
@@ -10,11 +11,30 @@ import java.time.Duration;
  * @param loginTimeout inactivity allowed before login
  * @param maxBadCommands unknown or malformed commands tolerated per state before closing
  * @param implementation the CAPA IMPLEMENTATION text, or null to not advertise it
+ * @param auth how clients may log in
  */
 public record Pop3Options(int maxLineLength, Duration idleTimeout, Duration loginTimeout, int maxBadCommands,
-        String implementation) {
+        String implementation, AuthOptions auth) {
+
+    /** Longest AUTH command or SASL response line in octets, CRLF excluded. */
+    public static final int MAX_AUTH_LINE_LENGTH = 8192;
+
+    public Pop3Options {
+        Objects.requireNonNull(auth, "auth");
+    }
+
+    /** With {@link AuthOptions#defaults()}. */
+    public Pop3Options(int maxLineLength, Duration idleTimeout, Duration loginTimeout, int maxBadCommands,
+            String implementation) {
+        this(maxLineLength, idleTimeout, loginTimeout, maxBadCommands, implementation, AuthOptions.defaults());
+    }
 
     public static Pop3Options defaults() {
         return new Pop3Options(255, Duration.ofMinutes(10), Duration.ofMinutes(1), 10, "popbridge");
+    }
+
+    /** The same settings with {@code newAuth}. */
+    public Pop3Options withAuth(AuthOptions newAuth) {
+        return new Pop3Options(maxLineLength, idleTimeout, loginTimeout, maxBadCommands, implementation, newAuth);
     }
 }

@@ -4,6 +4,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
@@ -16,6 +19,7 @@ import java.util.Locale;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * mailbox (login, RETR, TOP, QUIT) are queued in order and reading from the client stops
  * ({@code autoRead} off) until the command has finished, so a pipelining client costs at most one
  * read buffer.
+ *
+ * <p>STLS (RFC 2595): the {@code +OK} goes out in plaintext, then an {@link SslHandler} is put first in
+ * the pipeline. Whatever the client sent after STLS before the handshake (queued lines, octets in
+ * the line decoder) is discarded, never executed inside TLS (CVE-2021-38542, CVE-2022-28220).
  *
  * <p>A session that ends any way but QUIT in TRANSACTION abandons its mailbox: no deletion is
  * ever applied without QUIT.
@@ -39,6 +47,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private final Pop3Options options;
     private final MailboxProvider provider;
     private final List<String> capabilities;
+    private final Supplier<SslContext> stls;
     private final Consumer<ChannelHandlerContext> onLogin;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private final List<Runnable> writabilityTasks = new ArrayList<>();
@@ -55,16 +64,21 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private List<MessageEntry> messages = List.of();
     private final BitSet deleted = new BitSet();
     private boolean committing;
+    private int authFailures;
+    private SaslCommands.Continuation continuation;
 
     /**
+     * @param capabilities what is wired, before the connection's state is taken into account
+     * @param stls the TLS context for STLS, read when a client asks; null if STLS is not offered
      * @param onLogin called once the user is logged in (the initializer switches to the
      *     post-login idle timeout there)
      */
     Pop3Session(Pop3Options options, MailboxProvider provider, List<String> capabilities,
-            Consumer<ChannelHandlerContext> onLogin) {
+            Supplier<SslContext> stls, Consumer<ChannelHandlerContext> onLogin) {
         this.options = options;
         this.provider = provider;
         this.capabilities = List.copyOf(capabilities);
+        this.stls = stls;
         this.onLogin = onLogin;
     }
 
@@ -85,7 +99,8 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closing) {
+        if (closing || handshaking()) {
+            // nothing but TLS records may arrive between STLS and the end of the handshake
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -110,6 +125,15 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent handshake) {
+            if (!handshake.isSuccess()) {
+                LOG.debug("pop3 TLS handshake failed: {}", String.valueOf(handshake.cause()));
+                log.outcome("tls-handshake-failed");
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             if (!busy) {
                 writeLine(Pop3Replies.INACTIVITY);
@@ -164,17 +188,35 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     private void handle(Object msg) {
         if (msg == Pop3LineDecoder.Event.LINE_TOO_LONG) {
+            continuation = null; // an over-long SASL response ends the exchange
             bad(Pop3Replies.LINE_TOO_LONG);
         } else if (msg == Pop3LineDecoder.Event.INPUT_FLOOD) {
             close("input-flood");
         } else if (msg instanceof String line) {
             execute(line);
+        } else if (msg instanceof Pop3LineDecoder.LongLine long_) {
+            // only AUTH and SASL responses may exceed the command limit (RFC 5034 section 4)
+            if (continuation != null || SaslCommands.isAuthCommand(long_.text())) {
+                execute(long_.text());
+            } else {
+                bad(Pop3Replies.LINE_TOO_LONG);
+            }
         } else {
             ReferenceCountUtil.release(msg);
         }
     }
 
     private void execute(String line) {
+        if (continuation != null) {
+            SaslCommands.Continuation next = continuation;
+            continuation = null;
+            try {
+                SaslCommands.respond(this, next, line);
+            } catch (CommandException e) {
+                reject(e);
+            }
+            return;
+        }
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String args = space < 0 ? "" : line.substring(space + 1);
@@ -193,11 +235,15 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         try {
             command.execute(this, args);
         } catch (CommandException e) {
-            if (e.isSyntax()) {
-                bad(e.reply());
-            } else {
-                writeLine(e.reply());
-            }
+            reject(e);
+        }
+    }
+
+    private void reject(CommandException e) {
+        if (e.isSyntax()) {
+            bad(e.reply());
+        } else {
+            writeLine(e.reply());
         }
     }
 
@@ -213,8 +259,72 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     // ---- for the commands
 
+    /** CAPA for this connection now: STLS only while it can be used, credentials only where allowed. */
     List<String> capabilities() {
-        return capabilities;
+        boolean offerStls = stls != null && state == State.AUTHORIZATION && !tlsActive();
+        return Pop3Capabilities.forConnection(capabilities, offerStls, credentialsAllowed(), saslMechanisms());
+    }
+
+    /** The SASL mechanisms a client may use on this connection now (empty where cleartext is refused). */
+    List<String> saslMechanisms() {
+        if (!credentialsAllowed()) {
+            return List.of();
+        }
+        List<String> mechanisms = new ArrayList<>(List.of("PLAIN", "LOGIN"));
+        for (String token : List.of("XOAUTH2", "OAUTHBEARER")) {
+            if (options.auth().tokenMechanism(token)) {
+                mechanisms.add(token);
+            }
+        }
+        return mechanisms;
+    }
+
+    /** Whether the client may send credentials: TLS is up, or the peer is trusted, or cleartext is allowed. */
+    boolean credentialsAllowed() {
+        return secure() || options.auth().cleartextAllowedFrom(ctx.channel().remoteAddress());
+    }
+
+    /** Whether the connection is encrypted (handshake completed). */
+    boolean secure() {
+        return StartTls.secure(ctx.pipeline());
+    }
+
+    private boolean tlsActive() {
+        return ctx.pipeline().get(SslHandler.class) != null;
+    }
+
+    private boolean handshaking() {
+        return StartTls.handshaking(ctx.pipeline());
+    }
+
+    State state() {
+        return state;
+    }
+
+    Pop3Options options() {
+        return options;
+    }
+
+    /** Sends a SASL challenge and routes the client's next line to {@code next}. */
+    void challenge(String line, SaslCommands.Continuation next) {
+        writeLine(line);
+        continuation = next;
+    }
+
+    /**
+     * STLS: replies in plaintext, drops whatever the client pipelined after the command, and puts
+     * TLS first in the pipeline.
+     */
+    void startTls() throws CommandException {
+        if (tlsActive()) {
+            throw CommandException.rejected("-ERR TLS is already active.");
+        }
+        if (stls == null) {
+            throw CommandException.rejected("-ERR STLS is not available.");
+        }
+        // a user name given in plaintext is not carried into TLS
+        user = null;
+        StartTls.upgrade(ctx, stls.get(), pending, () -> writeLine("+OK Begin TLS negotiation now."));
     }
 
     List<MessageEntry> messages() {
@@ -247,12 +357,20 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     /** Logs in with the given credentials; the reply follows when the provider has answered. */
     void login(Credentials credentials) {
-        log.user(credentials.userName());
+        open(credentials.userName(), context -> provider.open(credentials, context));
+    }
+
+    /** Logs in by passing a SASL token mechanism through; the reply follows as for {@link #login}. */
+    void login(TokenLogin token) {
+        open(token.user(), context -> provider.open(token, context));
+    }
+
+    private void open(String userName, java.util.function.Function<SessionContext, Future<Mailbox>> opener) {
+        log.user(userName);
         busy = true;
         Future<Mailbox> future;
         try {
-            future = provider.open(credentials,
-                    new SessionContext(ctx.channel().eventLoop(), ctx.channel().remoteAddress(), false));
+            future = opener.apply(new SessionContext(ctx.channel().eventLoop(), ctx.channel().remoteAddress(), secure()));
         } catch (RuntimeException e) {
             LOG.warn("pop3 mailbox provider failed to open: {}", e.toString());
             future = ctx.executor().newFailedFuture(e);
@@ -287,14 +405,39 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         } else {
             log.failure("login", f.cause());
             FailureKind kind = Pop3Replies.kindOf(f.cause());
+            if (kind == FailureKind.AUTH) {
+                authFailed(Pop3Replies.failure(kind));
+                return;
+            }
             writeLine(Pop3Replies.failure(kind));
-            // failed logins use up the bad-command allowance: no endless password guessing
-            if (kind == FailureKind.AUTH && ++badCommands > options.maxBadCommands()) {
+        }
+        finished();
+    }
+
+    /**
+     * A failed login: the reply waits {@code failureDelay} (nothing else runs meanwhile: the
+     * session stays busy), and the last allowed failure closes the connection.
+     */
+    void authFailed(String reply) {
+        busy = true;
+        authFailures++;
+        Runnable answer = () -> {
+            if (!ctx.channel().isActive() || closing) {
+                return;
+            }
+            writeLine(reply);
+            if (authFailures >= options.auth().maxFailures()) {
                 close("auth-failures");
                 return;
             }
+            finished();
+        };
+        java.time.Duration delay = options.auth().failureDelay();
+        if (delay.isZero()) {
+            answer.run();
+        } else {
+            ctx.executor().schedule(answer, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         }
-        finished();
     }
 
     /** Starts a RETR or TOP reply: {@code request} asks the mailbox to feed the sink. */

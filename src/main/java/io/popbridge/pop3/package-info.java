@@ -10,6 +10,11 @@
  *   <li><a href="https://www.rfc-editor.org/rfc/rfc2449">RFC 2449</a> POP3 Extension Mechanism (CAPA,
  *       PIPELINING, RESP-CODES, 255-octet command lines)</li>
  *   <li><a href="https://www.rfc-editor.org/rfc/rfc3206">RFC 3206</a> The SYS and AUTH POP Response Codes</li>
+ *   <li><a href="https://www.rfc-editor.org/rfc/rfc2595">RFC 2595</a> Using TLS with IMAP, POP3 and ACAP (STLS)</li>
+ *   <li><a href="https://www.rfc-editor.org/rfc/rfc8314">RFC 8314</a> Implicit TLS (POP3S on 995)</li>
+ *   <li><a href="https://www.rfc-editor.org/rfc/rfc5034">RFC 5034</a> POP3 SASL Authentication (AUTH), with
+ *       <a href="https://www.rfc-editor.org/rfc/rfc4616">RFC 4616</a> PLAIN, LOGIN, and
+ *       <a href="https://www.rfc-editor.org/rfc/rfc7628">RFC 7628</a> OAUTHBEARER / XOAUTH2 passed through</li>
  * </ul>
  *
  * <p>Decisions where the RFCs leave room (Dovecot is the model for reply texts):
@@ -24,6 +29,11 @@
  *       client leaves: the upstream finishes what it was asked to do.</li>
  *   <li>Pipelined lines are queued while a command waits for the mailbox; reading stops until it
  *       finishes, so the queue never holds more than one read.</li>
+ *   <li>STLS is accepted in AUTHORIZATION only, also after USER (the name is then forgotten); lines
+ *       the client sent after STLS in plaintext are discarded, never executed inside TLS.</li>
+ *   <li>Credentials (USER/PASS, AUTH) are refused without TLS unless the peer is trusted; CAPA then
+ *       shows STLS and neither USER nor SASL. See docs/security.md.</li>
+ *   <li>Failed logins are answered after a delay and counted per connection (not as bad commands).</li>
  * </ul>
  *
  * <p>The only public entry point is {@link io.popbridge.pop3.Pop3ServerInitializer}; everything

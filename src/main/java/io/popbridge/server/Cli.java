@@ -29,7 +29,7 @@ public final class Cli implements Callable<Integer> {
     Path config;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
-            description = "Address to listen on for POP3, e.g. 127.0.0.1:1110 or [::1]:110 (overrides listen).")
+            description = "Address to listen on for POP3 with STLS, e.g. 127.0.0.1:1110 or [::1]:110 (replaces listen/listeners).")
     String listen;
 
     @Option(names = "--upstream", paramLabel = "URL",

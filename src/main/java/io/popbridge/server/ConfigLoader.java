@@ -34,7 +34,7 @@ public final class ConfigLoader {
     /**
      * Values given on the command line; each non-null one replaces the file's.
      *
-     * @param listen {@code --listen HOST:PORT}, or null
+     * @param listen {@code --listen HOST:PORT}, or null; replaces every listener with one plain+stls listener
      * @param upstreamUrl {@code --upstream URL}, or null
      * @param allowPlaintextUpstream {@code --allow-plaintext-upstream}; true wins over the file
      */
@@ -44,7 +44,12 @@ public final class ConfigLoader {
 
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
-    private static final List<String> TOP = List.of("listen", "data-dir", "log-format", "upstream", "policy", "pop3");
+    private static final List<String> TOP =
+            List.of("listen", "listeners", "tls", "auth", "data-dir", "log-format", "upstream", "policy", "pop3");
+    private static final List<String> TLS =
+            List.of("hostname", "certificate", "key", "pkcs12", "pkcs12-password", "reload-interval");
+    private static final List<String> AUTH = List.of("allow-cleartext", "trust-loopback", "trusted-networks",
+            "failure-delay", "max-failures", "token-mechanisms");
     private static final List<String> UPSTREAM =
             List.of("url", "allow-plaintext", "ca-file", "connect-timeout", "command-timeout", "mailbox");
     private static final List<String> POLICY = List.of("delete", "retrieve", "hide-keyword");
@@ -115,10 +120,10 @@ public final class ConfigLoader {
             throw e.in(source);
         }
 
-        InetSocketAddress listen = file.listen;
+        List<ListenerConfig> listeners = file.listeners;
         if (overrides.listen() != null) {
             try {
-                listen = parseListen(overrides.listen());
+                listeners = List.of(ListenerConfig.plainStls(parseListen(overrides.listen())));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("--listen", e.getMessage());
             }
@@ -157,7 +162,7 @@ public final class ConfigLoader {
             // FileSettings checks each of these; this is the backstop for a contract that tightened.
             throw new ConfigException(source, "policy", e.getMessage());
         }
-        return new ServerConfig(listen, file.dataDir, file.logFormat, file.pop3, bridge);
+        return new ServerConfig(listeners, file.tls, file.dataDir, file.logFormat, file.pop3, bridge);
     }
 
     /**
@@ -234,7 +239,8 @@ public final class ConfigLoader {
 
     /** The file's settings, each validated, with defaults filled in. */
     private static final class FileSettings {
-        InetSocketAddress listen = ServerConfig.DEFAULT_LISTEN;
+        List<ListenerConfig> listeners = List.of(ListenerConfig.plainStls(ServerConfig.DEFAULT_LISTEN));
+        TlsSettings tls = TlsSettings.defaults();
         Path dataDir = ServerConfig.DEFAULT_DATA_DIR;
         LogFormat logFormat = LogFormat.TEXT;
         String url;
@@ -254,12 +260,19 @@ public final class ConfigLoader {
 
             String listen = top.string("listen", null);
             if (listen != null) {
+                if (top.has("listeners")) {
+                    throw new ConfigException("listeners", "use either listen (one plain+stls listener) or listeners, not both");
+                }
                 try {
-                    s.listen = parseListen(listen);
+                    s.listeners = List.of(ListenerConfig.plainStls(parseListen(listen)));
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException("listen", e.getMessage());
                 }
             }
+            if (top.has("listeners")) {
+                s.listeners = SecuritySettings.listeners(top);
+            }
+            s.tls = SecuritySettings.tls(top.section("tls", TLS));
             String dataDir = top.string("data-dir", null);
             if (dataDir != null) {
                 s.dataDir = Path.of(dataDir).normalize();
@@ -328,7 +341,8 @@ public final class ConfigLoader {
                             "expected printable ASCII of at most 200 characters");
                 }
             }
-            s.pop3 = new Pop3Options(d.maxLineLength(), idle, login, maxBad, implementation);
+            s.pop3 = new Pop3Options(d.maxLineLength(), idle, login, maxBad, implementation,
+                    SecuritySettings.auth(top.section("auth", AUTH)));
             return s;
         }
     }

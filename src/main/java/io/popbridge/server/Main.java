@@ -3,6 +3,7 @@ package io.popbridge.server;
 import io.popbridge.bridge.ImapMailboxProvider;
 import io.popbridge.demo.DemoUpstream;
 import java.net.InetSocketAddress;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,13 +18,23 @@ public final class Main implements Launcher {
 
     @Override
     public void start(ServerConfig config, boolean demo) throws Exception {
-        BridgeServer server = BridgeServer.start(config.listen(), config.pop3(),
+        ServerTls tls = config.needsCertificate() ? ServerTls.load(config.tls(), config.dataDir()) : null;
+        BridgeServer server = BridgeServer.start(config.listeners(), tls, config.pop3(),
                 new ImapMailboxProvider(config.bridge()), 0);
         Thread shutdown = new Thread(server::close, "popbridge-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
+        if (tls != null) {
+            Signals.onHangUp(tls::reload);
+        }
         InetSocketAddress bound = server.localAddress();
+        StringBuilder listening = new StringBuilder();
+        List<InetSocketAddress> addresses = server.localAddresses();
+        for (int i = 0; i < addresses.size(); i++) {
+            listening.append(i == 0 ? "" : ", ").append(format(addresses.get(i))).append(" (")
+                    .append(config.listeners().get(i).tls().name().toLowerCase(java.util.Locale.ROOT)).append(')');
+        }
         log.info("popbridge {} listening for POP3 on {}, upstream {}, delete policy {}, retrieve policy {}",
-                Cli.version(), format(bound), UpstreamUrl.format(config.bridge().upstream()),
+                Cli.version(), listening, UpstreamUrl.format(config.bridge().upstream()),
                 config.bridge().deletePolicy(), config.bridge().retrievePolicy().name().toLowerCase(java.util.Locale.ROOT));
         if (demo) {
             System.out.println(demoHelp(bound));

@@ -59,6 +59,58 @@ final class Section {
         return section;
     }
 
+    /**
+     * A list of mappings, each with the keys {@code children}; absent is an empty list. Elements are
+     * named {@code key[i]} in errors, as in {@code listeners[1].address}.
+     */
+    List<Section> sections(String key, List<String> children) throws ConfigException {
+        JsonNode list = get(key);
+        if (list == null) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new ConfigException(name(key), "expected a list of mappings with the keys "
+                    + String.join(", ", children) + ", found " + describe(list));
+        }
+        List<Section> sections = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode element = list.get(i);
+            String elementName = name(key) + "[" + i + "]";
+            if (!element.isObject()) {
+                throw new ConfigException(elementName, "expected a mapping with the keys "
+                        + String.join(", ", children) + ", found " + describe(element));
+            }
+            Section section = new Section(elementName + ".", element, children);
+            section.rejectUnknown();
+            sections.add(section);
+        }
+        return sections;
+    }
+
+    /** A list of non-empty single-line strings; absent is an empty list. */
+    List<String> strings(String key) throws ConfigException {
+        JsonNode list = get(key);
+        if (list == null) {
+            return List.of();
+        }
+        if (!list.isArray()) {
+            throw new ConfigException(name(key), "expected a list such as [a, b], found " + describe(list));
+        }
+        List<String> values = new java.util.ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode value = list.get(i);
+            String elementName = name(key) + "[" + i + "]";
+            if (!value.isTextual() || value.textValue().isBlank()) {
+                throw new ConfigException(elementName, "expected text, found " + describe(value));
+            }
+            if (value.textValue().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new ConfigException(elementName, "contains a control character");
+            }
+            values.add(value.textValue().strip());
+        }
+        return values;
+    }
+
     String name(String key) {
         return prefix + key;
     }
@@ -93,6 +145,25 @@ final class Section {
             throw new ConfigException(name(key), "contains a control character");
         }
         return text;
+    }
+
+    /** Text that may be empty and is never echoed in an error (a password). */
+    String secret(String key) throws ConfigException {
+        JsonNode value = get(key);
+        if (value == null || !value.isTextual()) {
+            throw new ConfigException(name(key), "expected text in quotes");
+        }
+        return value.textValue();
+    }
+
+    /** As {@link #duration}, but {@code 0} (with or without a unit) is zero. */
+    Duration zeroOrDuration(String key) throws ConfigException {
+        JsonNode value = get(key);
+        if (value != null && (value.isIntegralNumber() && value.asLong() == 0
+                || value.isTextual() && value.textValue().trim().matches("0+(ms|s|m|h)?"))) {
+            return Duration.ZERO;
+        }
+        return duration(key, null);
     }
 
     boolean bool(String key, boolean fallback) throws ConfigException {

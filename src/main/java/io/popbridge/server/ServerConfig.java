@@ -4,19 +4,22 @@ import io.popbridge.bridge.BridgeOptions;
 import io.popbridge.pop3.Pop3Options;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Everything a popbridge instance needs to start, validated.
  *
- * @param listen where the POP3 front end listens (default {@code 127.0.0.1:1110})
+ * @param listeners where the POP3 front end listens, and how it uses TLS there (default: one
+ *     plain+stls listener on {@code 127.0.0.1:1110})
+ * @param tls where the server certificate comes from
  * @param dataDir where local state (the UIDL store) lives (default {@code ./data})
  * @param logFormat how logs are written
  * @param pop3 POP3 front-end settings
  * @param bridge upstream and policies
  */
-public record ServerConfig(InetSocketAddress listen, Path dataDir, LogFormat logFormat, Pop3Options pop3,
-        BridgeOptions bridge) {
+public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
+        Pop3Options pop3, BridgeOptions bridge) {
 
     /** Loopback and an unprivileged port: exposing the bridge is an explicit decision. */
     public static final InetSocketAddress DEFAULT_LISTEN =
@@ -24,10 +27,19 @@ public record ServerConfig(InetSocketAddress listen, Path dataDir, LogFormat log
     public static final Path DEFAULT_DATA_DIR = Path.of("data");
 
     public ServerConfig {
-        Objects.requireNonNull(listen, "listen");
+        listeners = List.copyOf(listeners);
+        if (listeners.isEmpty()) {
+            throw new IllegalArgumentException("listeners: at least one is needed");
+        }
+        Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(pop3, "pop3");
         Objects.requireNonNull(bridge, "bridge");
+    }
+
+    /** Whether any listener needs the server certificate. */
+    public boolean needsCertificate() {
+        return listeners.stream().anyMatch(l -> l.tls() != io.popbridge.pop3.TlsMode.PLAIN);
     }
 }

@@ -10,6 +10,7 @@ final class FakeProvider implements MailboxProvider {
 
     final List<Credentials> seen = new ArrayList<>();
     final List<SessionContext> contexts = new ArrayList<>();
+    final List<TokenLogin> tokens = new ArrayList<>();
     FakeMailbox mailbox;
     String password = "secret";
     FailureKind failWith;
@@ -30,6 +31,20 @@ final class FakeProvider implements MailboxProvider {
             complete(credentials);
         }
         return pending;
+    }
+
+    @Override
+    public Future<Mailbox> open(TokenLogin login, SessionContext context) {
+        tokens.add(new TokenLogin(login.mechanism(), login.initialResponse(), login.user()));
+        contexts.add(context);
+        if (mailbox == null) {
+            mailbox = new FakeMailbox(context.eventLoop());
+        } else if (mailbox.loop == null) {
+            mailbox.loop = context.eventLoop();
+        }
+        pending = context.eventLoop().newPromise();
+        return failWith != null ? pending.setFailure(new MailboxException(failWith, "token refused"))
+                : pending.setSuccess(mailbox);
     }
 
     void complete(Credentials credentials) {

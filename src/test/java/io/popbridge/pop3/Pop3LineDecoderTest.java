@@ -103,4 +103,43 @@ class Pop3LineDecoderTest {
         }
         return out;
     }
+
+    @Test
+    void linesBetweenTheTwoLimitsAreLongLinesAtEverySplit() {
+        String auth = "AUTH PLAIN " + "A".repeat(600);
+        String tooLong = "B".repeat(1025);
+        byte[] input = (auth + "\r\nNOOP\r\n" + tooLong + "\r\nQUIT\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        for (int split = 0; split <= input.length; split += 7) {
+            EmbeddedChannel ch = new EmbeddedChannel(new Pop3LineDecoder(MAX, 1024));
+            ch.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(input, 0, split)));
+            ch.writeInbound(Unpooled.wrappedBuffer(Arrays.copyOfRange(input, split, input.length)));
+            List<Object> out = new ArrayList<>();
+            for (Object o; (o = ch.readInbound()) != null;) {
+                out.add(o);
+            }
+            assertEquals(List.of(new Pop3LineDecoder.LongLine(auth), "NOOP", Pop3LineDecoder.Event.LINE_TOO_LONG, "QUIT"),
+                    out, "split at " + split);
+            assertFalse(ch.finish());
+        }
+    }
+
+    @Test
+    void discardBufferedDropsWhatFollowsTheCurrentLine() {
+        List<Object> seen = new ArrayList<>();
+        Pop3LineDecoder decoder = new Pop3LineDecoder(MAX);
+        EmbeddedChannel ch = new EmbeddedChannel(decoder, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                seen.add(msg);
+                if ("STLS".equals(msg)) {
+                    decoder.discardBuffered();
+                }
+            }
+        });
+        ch.writeInbound(Unpooled.copiedBuffer("NOOP\r\nSTLS\r\nCAPA\r\nUSER x\r\nPA", StandardCharsets.US_ASCII));
+        assertEquals(List.of("NOOP", "STLS"), seen);
+        ch.writeInbound(Unpooled.copiedBuffer("QUIT\r\n", StandardCharsets.US_ASCII));
+        assertEquals(List.of("NOOP", "STLS", "QUIT"), seen);
+        assertFalse(ch.finish());
+    }
 }

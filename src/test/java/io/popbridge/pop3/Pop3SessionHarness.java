@@ -20,11 +20,19 @@ final class Pop3SessionHarness {
     final FakeMailbox mailbox;
 
     Pop3SessionHarness() {
-        this(new Pop3Options(255, Duration.ofMinutes(10), Duration.ofMinutes(1), 3, "popbridge"));
+        this(new Pop3Options(255, Duration.ofMinutes(10), Duration.ofMinutes(1), 3, "popbridge", QUICK_AUTH));
     }
 
+    /** Defaults, but failed logins are answered at once (the delay has its own tests). */
+    static final AuthOptions QUICK_AUTH = new AuthOptions(false, true, java.util.List.of(), Duration.ZERO, 3,
+            java.util.Set.of());
+
     Pop3SessionHarness(Pop3Options options) {
-        Pop3ServerInitializer initializer = new Pop3ServerInitializer(options, provider);
+        this(options, TlsMode.PLAIN, null);
+    }
+
+    Pop3SessionHarness(Pop3Options options, TlsMode mode, java.util.function.Supplier<io.netty.handler.ssl.SslContext> tls) {
+        Pop3ServerInitializer initializer = new Pop3ServerInitializer(options, provider, mode, tls);
         ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel c) {

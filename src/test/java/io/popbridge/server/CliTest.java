@@ -91,7 +91,7 @@ class CliTest {
         assertEquals(1, started.size());
         ServerConfig config = started.get(0);
         assertEquals(new UpstreamEndpoint("mail.example.com", 993, Security.IMPLICIT_TLS), config.bridge().upstream());
-        assertEquals(ServerConfig.DEFAULT_LISTEN, config.listen());
+        assertEquals(ServerConfig.DEFAULT_LISTEN, config.listeners().get(0).address());
         assertNotNull(config.bridge().imap().sslContext());
         assertEquals(List.of(false), demos);
     }
@@ -104,7 +104,7 @@ class CliTest {
         assertEquals(0, run("--config", file.toString(), "--listen", "127.0.0.1:2110",
                 "--upstream", "imap://cli.example.com:1143", "--allow-plaintext-upstream"), err.toString());
         ServerConfig config = started.get(0);
-        assertEquals(new InetSocketAddress("127.0.0.1", 2110), config.listen());
+        assertEquals(new InetSocketAddress("127.0.0.1", 2110), config.listeners().get(0).address());
         assertEquals(new UpstreamEndpoint("cli.example.com", 1143, Security.PLAIN), config.bridge().upstream());
         assertNull(config.bridge().imap().sslContext());
         assertEquals("seen", config.bridge().deletePolicy().toString(), "the rest still comes from the file");

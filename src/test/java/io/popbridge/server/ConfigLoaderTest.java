@@ -17,7 +17,10 @@ import io.popbridge.bridge.RetrievePolicy;
 import io.popbridge.imap.ImapClientOptions;
 import io.popbridge.imap.UpstreamEndpoint;
 import io.popbridge.imap.UpstreamEndpoint.Security;
+import io.popbridge.pop3.AuthOptions;
+import io.popbridge.pop3.CidrRange;
 import io.popbridge.pop3.Pop3Options;
+import io.popbridge.pop3.TlsMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -88,7 +91,43 @@ class ConfigLoaderTest {
                 Arguments.of(URL + "pop3:\n  max-bad-commands: ten\n", "pop3.max-bad-commands", "from 1 to 1000"),
                 Arguments.of(URL + "pop3:\n  implementation: [a, b]\n", "pop3.implementation", "expected text, found a list"),
                 Arguments.of(URL + "pop3:\n  idle_timeout: 10m\n", "pop3.idle_timeout", "did you mean pop3.idle-timeout?"),
-                Arguments.of(URL + "smtp:\n  port: 25\n", "smtp", "unknown setting"));
+                Arguments.of(URL + "smtp:\n  port: 25\n", "smtp", "unknown setting"),
+                // listeners, tls, auth
+                Arguments.of(URL + "listen: 127.0.0.1:110\nlisteners:\n  - address: 127.0.0.1:995\n", "listeners",
+                        "either listen"),
+                Arguments.of(URL + "listeners: []\n", "listeners", "at least one listener"),
+                Arguments.of(URL + "listeners: 127.0.0.1:110\n", "listeners", "expected a list of mappings"),
+                Arguments.of(URL + "listeners:\n  - 127.0.0.1:110\n", "listeners[0]", "expected a mapping"),
+                Arguments.of(URL + "listeners:\n  - tls: plain+stls\n", "listeners[0].address", "missing"),
+                Arguments.of(URL + "listeners:\n  - address: 127.0.0.1\n", "listeners[0].address", "is not host:port"),
+                Arguments.of(URL + "listeners:\n  - address: 127.0.0.1:110\n  - address: 127.0.0.1:110\n",
+                        "listeners[1].address", "already a listener"),
+                Arguments.of(URL + "listeners:\n  - address: 127.0.0.1:110\n    tls: starttls\n", "listeners[0].tls",
+                        "not plain+stls, implicit-tls or plain"),
+                Arguments.of(URL + "listeners:\n  - address: 127.0.0.1:995\n    tls-min-version: SSLv3\n",
+                        "listeners[0].tls-min-version", "is not TLSv1.2, TLSv1.1 or TLSv1"),
+                Arguments.of(URL + "listeners:\n  - address: 127.0.0.1:995\n    proxy-protocol: true\n",
+                        "listeners[0].proxy-protocol", "unknown setting"),
+                Arguments.of(URL + "tls:\n  certificate: /nonexistent/c.pem\n", "tls.certificate", "no such file"),
+                Arguments.of(URL + "tls:\n  key: /nonexistent/k.pem\n", "tls.key", "no such file"),
+                Arguments.of(URL + "tls:\n  pkcs12: /nonexistent/s.p12\n", "tls.pkcs12", "no such file"),
+                Arguments.of(URL + "tls:\n  pkcs12-password: secret\n", "tls.pkcs12-password", "only goes with tls.pkcs12"),
+                Arguments.of(URL + "tls:\n  hostname: 'bad host'\n", "tls.hostname", "not a DNS host name"),
+                Arguments.of(URL + "tls:\n  reload-interval: often\n", "tls.reload-interval", "expected a duration"),
+                Arguments.of(URL + "tls:\n  cert: x\n", "tls.cert", "unknown setting"),
+                Arguments.of(URL + "auth:\n  allow-cleartext: sometimes\n", "auth.allow-cleartext", "expected true or false"),
+                Arguments.of(URL + "auth:\n  trust-loopback: 1\n", "auth.trust-loopback", "expected true or false"),
+                Arguments.of(URL + "auth:\n  trusted-networks: 10.0.0.0/8\n", "auth.trusted-networks", "expected a list"),
+                Arguments.of(URL + "auth:\n  trusted-networks: [10.0.0.0/33]\n", "auth.trusted-networks[0]",
+                        "prefix length that is not 0 to 32"),
+                Arguments.of(URL + "auth:\n  trusted-networks: ['::1/64', office]\n", "auth.trusted-networks[1]",
+                        "is not a network"),
+                Arguments.of(URL + "auth:\n  failure-delay: 2\n", "auth.failure-delay", "expected a duration"),
+                Arguments.of(URL + "auth:\n  failure-delay: 2m\n", "auth.failure-delay", "at most 1m"),
+                Arguments.of(URL + "auth:\n  max-failures: 0\n", "auth.max-failures", "from 1 to 100"),
+                Arguments.of(URL + "auth:\n  token-mechanisms: [XOAUTH2, GSSAPI]\n", "auth.token-mechanisms[1]",
+                        "'GSSAPI' is not XOAUTH2 or OAUTHBEARER"),
+                Arguments.of(URL + "auth:\n  token-mechanisms: XOAUTH2\n", "auth.token-mechanisms", "expected a list"));
     }
 
     @ParameterizedTest
@@ -146,7 +185,7 @@ class ConfigLoaderTest {
     @Test
     void minimalFileGetsEveryDefault() throws Exception {
         ServerConfig config = ConfigLoader.load(write(URL));
-        assertEquals(new InetSocketAddress("127.0.0.1", 1110), config.listen());
+        assertEquals(new InetSocketAddress("127.0.0.1", 1110), config.listeners().get(0).address());
         assertEquals(Path.of("data"), config.dataDir());
         assertEquals(LogFormat.TEXT, config.logFormat());
         assertEquals(Pop3Options.defaults(), config.pop3());
@@ -179,7 +218,8 @@ class ConfigLoaderTest {
         ServerConfig config = ConfigLoader.load(shipped);
         ServerConfig defaults = ConfigLoader.load(write("upstream:\n  url: imap+starttls://mail.example.com:143\n"));
         assertEquals(new UpstreamEndpoint("mail.example.com", 143, Security.STARTTLS), config.bridge().upstream());
-        assertEquals(defaults.listen(), config.listen());
+        assertEquals(defaults.listeners(), config.listeners());
+        assertEquals(defaults.tls(), config.tls());
         assertEquals(defaults.dataDir(), config.dataDir());
         assertEquals(defaults.logFormat(), config.logFormat());
         assertEquals(defaults.pop3(), config.pop3());
@@ -210,7 +250,7 @@ class ConfigLoaderTest {
                   implementation: ~
                 """;
         ServerConfig config = ConfigLoader.load(write(yaml));
-        assertEquals(new InetSocketAddress("::1", 1995), config.listen());
+        assertEquals(new InetSocketAddress("::1", 1995), config.listeners().get(0).address());
         assertEquals(Path.of("/var/lib/popbridge"), config.dataDir());
         assertEquals(LogFormat.JSON, config.logFormat());
         assertEquals(new Pop3Options(255, Duration.ofHours(1), Duration.ofSeconds(30), 3, null), config.pop3());
@@ -226,11 +266,88 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void listenersTlsAndAuthAreRead() throws Exception {
+        Path cert = dir.resolve("c.pem");
+        Path key = dir.resolve("k.pem");
+        Files.writeString(cert, "x");
+        Files.writeString(key, "x");
+        String yaml = URL + """
+                listeners:
+                  - address: 0.0.0.0:110
+                  - address: "[::]:995"
+                    tls: implicit-tls
+                    tls-min-version: TLSv1.1
+                  - address: 127.0.0.1:1110
+                    tls: plain
+                tls:
+                  certificate: %s
+                  key: %s
+                  reload-interval: 30s
+                auth:
+                  allow-cleartext: false
+                  trust-loopback: false
+                  trusted-networks: [10.0.0.0/8, "2001:db8::/32", 192.0.2.7]
+                  failure-delay: 0s
+                  max-failures: 5
+                  token-mechanisms: [xoauth2, OAUTHBEARER]
+                """.formatted(cert, key);
+        ServerConfig config = ConfigLoader.load(write(yaml));
+        assertEquals(List.of(
+                new ListenerConfig(new InetSocketAddress("0.0.0.0", 110), TlsMode.PLAIN_STLS, "TLSv1.2"),
+                new ListenerConfig(new InetSocketAddress("::", 995), TlsMode.IMPLICIT_TLS, "TLSv1.1"),
+                new ListenerConfig(new InetSocketAddress("127.0.0.1", 1110), TlsMode.PLAIN, "TLSv1.2")),
+                config.listeners());
+        assertEquals(List.of("TLSv1.3", "TLSv1.2", "TLSv1.1"), config.listeners().get(1).protocols());
+        assertEquals(List.of("TLSv1.3", "TLSv1.2"), config.listeners().get(0).protocols());
+        assertEquals(new TlsSettings(null, cert, key, null, null, Duration.ofSeconds(30)), config.tls());
+        AuthOptions auth = config.pop3().auth();
+        assertFalse(auth.allowCleartext());
+        assertFalse(auth.trustLoopback());
+        assertEquals(List.of(CidrRange.parse("10.0.0.0/8"), CidrRange.parse("2001:db8::/32"),
+                CidrRange.parse("192.0.2.7")), auth.trustedNetworks());
+        assertEquals(Duration.ZERO, auth.failureDelay());
+        assertEquals(5, auth.maxFailures());
+        assertEquals(Set.of("XOAUTH2", "OAUTHBEARER"), auth.tokenMechanisms());
+    }
+
+    @Test
+    void defaultsAreOnePlainStlsListenerASelfSignedCertificateAndStrictAuth() throws Exception {
+        ServerConfig config = ConfigLoader.load(write(URL));
+        assertEquals(List.of(ListenerConfig.plainStls(ServerConfig.DEFAULT_LISTEN)), config.listeners());
+        assertEquals(TlsSettings.defaults(), config.tls());
+        assertEquals(AuthOptions.defaults(), config.pop3().auth());
+        assertTrue(config.needsCertificate());
+    }
+
+    @Test
+    void pkcs12PasswordIsNeverShown() throws Exception {
+        Path p12 = dir.resolve("s.p12");
+        Files.writeString(p12, "x");
+        ServerConfig config = ConfigLoader.load(write(URL + "tls:\n  pkcs12: " + p12 + "\n  pkcs12-password: 'hunter2'\n"));
+        assertEquals("hunter2", config.tls().pkcs12Password());
+        assertFalse(config.tls().toString().contains("hunter2"));
+        assertFalse(config.toString().contains("hunter2"));
+    }
+
+    @Test
+    void cidrRangesMatchTheirNetworksOnly() throws Exception {
+        CidrRange v4 = CidrRange.parse("10.1.0.0/16");
+        assertTrue(v4.contains(java.net.InetAddress.getByName("10.1.200.3")));
+        assertFalse(v4.contains(java.net.InetAddress.getByName("10.2.0.1")));
+        assertFalse(v4.contains(java.net.InetAddress.getByName("::1")));
+        assertTrue(v4.contains(java.net.InetAddress.getByName("::ffff:10.1.0.9")));
+        CidrRange v6 = CidrRange.parse("2001:db8::/32");
+        assertTrue(v6.contains(java.net.InetAddress.getByName("2001:db8:1::5")));
+        assertFalse(v6.contains(java.net.InetAddress.getByName("2001:db9::1")));
+        assertFalse(v6.contains(java.net.InetAddress.getByName("10.1.0.1")));
+    }
+
+    @Test
     void overridesReplaceTheFile() throws Exception {
         Path file = write("listen: 127.0.0.1:1110\nupstream:\n  url: imaps://mail.example.com\n");
         ServerConfig config = ConfigLoader.load(file,
                 new ConfigLoader.Overrides("127.0.0.1:2110", "imap://backend.example.com:10143", true));
-        assertEquals(new InetSocketAddress("127.0.0.1", 2110), config.listen());
+        assertEquals(new InetSocketAddress("127.0.0.1", 2110), config.listeners().get(0).address());
         assertEquals(new UpstreamEndpoint("backend.example.com", 10143, Security.PLAIN), config.bridge().upstream());
     }
 
