@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -120,6 +122,9 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             writabilityTasks.clear();
             tasks.forEach(Runnable::run);
         }
+        if (ctx.channel().isWritable() && !busy && !closing) {
+            drain(); // pipelined commands waited for the client to read what was sent
+        }
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -135,6 +140,9 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt instanceof IdleStateEvent) {
+            if (committing) {
+                return; // UPDATE is bounded by the upstream command timeout; the client gets its answer
+            }
             if (!busy) {
                 writeLine(Pop3Replies.INACTIVITY);
             }
@@ -153,10 +161,11 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        boolean closedByUs = closing;
         closing = true;
         pending.clear();
         writabilityTasks.clear();
-        if (mailbox != null && !committing) {
+        if (mailbox != null && !committing && !closedByUs) {
             log.outcome("client-closed");
             mailbox.abandon();
         }
@@ -174,14 +183,16 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         draining = true;
         try {
             Object msg;
-            while (!busy && !closing && (msg = pending.poll()) != null) {
+            // A client that does not read gets no further replies (nor reads) until it does:
+            // otherwise pipelined LIST/UIDL would pile up without bound in the outbound buffer.
+            while (!busy && !closing && ctx.channel().isWritable() && (msg = pending.poll()) != null) {
                 handle(msg);
             }
         } finally {
             draining = false;
         }
         if (!closing) {
-            ctx.channel().config().setAutoRead(!busy && state != State.UPDATE);
+            ctx.channel().config().setAutoRead(!busy && state != State.UPDATE && ctx.channel().isWritable());
         }
         ctx.flush();
     }
@@ -520,14 +531,29 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Flushes what was written, then closes. */
+    /**
+     * Flushes what was written, then closes. The mailbox is abandoned at once (unless UPDATE is
+     * applying it), so a transfer to a client that stopped reading does not hold its upstream
+     * connection; and if the client does not take the last reply within {@link #CLOSE_GRACE}, the
+     * connection is closed anyway.
+     */
     private void close(String outcome) {
         log.outcome(outcome);
         closing = true;
         pending.clear();
         ctx.channel().config().setAutoRead(false);
+        if (mailbox != null && !committing) {
+            mailbox.abandon();
+        }
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        io.netty.util.concurrent.ScheduledFuture<?> force = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        ctx.channel().closeFuture().addListener(f -> force.cancel(false));
     }
+
+    /** How long a closing session waits for the client to take its last reply. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
     private void onEventLoop(Runnable task) {
         if (ctx.executor().inEventLoop()) {
