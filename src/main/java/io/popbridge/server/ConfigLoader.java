@@ -20,8 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads the YAML configuration file, applies command-line overrides and validates everything.
@@ -51,7 +53,8 @@ public final class ConfigLoader {
     private static final List<String> AUTH = List.of("allow-cleartext", "trust-loopback", "trusted-networks",
             "failure-delay", "max-failures", "token-mechanisms");
     private static final List<String> UPSTREAM =
-            List.of("url", "allow-plaintext", "ca-file", "connect-timeout", "command-timeout", "mailbox");
+            List.of("url", "allow-plaintext", "ca-file", "pin-sha256", "connect-timeout", "command-timeout",
+                    "mailbox");
     private static final List<String> POLICY = List.of("delete", "retrieve", "hide-keyword");
     private static final List<String> POP3 = List.of("idle-timeout", "login-timeout", "max-bad-commands", "implementation");
 
@@ -154,7 +157,10 @@ public final class ConfigLoader {
         SslContext ssl = upstream.security() == UpstreamEndpoint.Security.PLAIN ? null : clientTls(file.caFile, source);
         ImapClientOptions defaults = ImapClientOptions.defaults();
         ImapClientOptions imap = new ImapClientOptions(file.connectTimeout, file.commandTimeout,
-                defaults.maxLineLength(), defaults.maxLiteralSize(), ssl);
+                defaults.maxLineLength(), defaults.maxLiteralSize(), ssl).withPublicKeyPins(file.pins);
+        if (!file.pins.isEmpty() && ssl == null) {
+            throw new ConfigException(source, "upstream.pin-sha256", "pins need a TLS upstream (imaps:// or imap+starttls://)");
+        }
         BridgeOptions bridge;
         try {
             bridge = new BridgeOptions(upstream, imap, file.mailbox, file.delete, file.retrieve, file.hideKeyword);
@@ -246,6 +252,7 @@ public final class ConfigLoader {
         String url;
         boolean allowPlaintext;
         Path caFile;
+        Set<String> pins = Set.of();
         Duration connectTimeout;
         Duration commandTimeout;
         String mailbox;
@@ -297,6 +304,13 @@ public final class ConfigLoader {
                 if (!Files.isReadable(s.caFile)) {
                     throw new ConfigException(upstream.name("ca-file"), "cannot read " + caFile);
                 }
+            }
+            List<String> pins = upstream.strings("pin-sha256");
+            try {
+                s.pins = ImapClientOptions.defaults().withPublicKeyPins(new LinkedHashSet<>(pins)).publicKeyPins();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(upstream.name("pin-sha256"),
+                        "each pin is the base64 SHA-256 of a SubjectPublicKeyInfo (44 characters ending in =)");
             }
             ImapClientOptions imapDefaults = ImapClientOptions.defaults();
             s.connectTimeout = upstream.duration("connect-timeout", imapDefaults.connectTimeout());

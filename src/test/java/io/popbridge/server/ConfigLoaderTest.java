@@ -45,6 +45,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ConfigLoaderTest {
 
     private static final String URL = "upstream:\n  url: imaps://mail.example.com\n";
+    /** A syntactically valid pin: base64 of 32 octets. */
+    private static final String PIN = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
+    @Test
+    void publicKeyPinsReachTheImapOptions() throws Exception {
+        ServerConfig config = ConfigLoader.parse(URL + "  pin-sha256: [ \"" + PIN + "\" ]\n", "test.yaml",
+                ConfigLoader.Overrides.NONE);
+        assertEquals(java.util.Set.of(PIN), config.bridge().imap().publicKeyPins());
+    }
 
     @TempDir
     Path dir;
@@ -71,6 +80,10 @@ class ConfigLoaderTest {
                 Arguments.of(URL + "  urll: x\n", "upstream.urll", "did you mean upstream.url?"),
                 Arguments.of(URL + "  allow-plaintext: yes please\n", "upstream.allow-plaintext", "expected true or false"),
                 Arguments.of(URL + "  ca-file: /nonexistent/ca.pem\n", "upstream.ca-file", "no such file"),
+                Arguments.of(URL + "  pin-sha256: [ not-a-pin ]\n", "upstream.pin-sha256", "base64 SHA-256"),
+                Arguments.of(URL + "  pin-sha256: abc\n", "upstream.pin-sha256", "expected a list"),
+                Arguments.of("upstream:\n  url: imap://127.0.0.1\n  pin-sha256: [ \"" + PIN + "\" ]\n",
+                        "upstream.pin-sha256", "need a TLS upstream"),
                 Arguments.of(URL + "  connect-timeout: 10\n", "upstream.connect-timeout", "expected a duration"),
                 Arguments.of(URL + "  connect-timeout: 10 sec\n", "upstream.connect-timeout", "expected a duration"),
                 Arguments.of(URL + "  command-timeout: 0s\n", "upstream.command-timeout", "longer than zero"),
