@@ -31,7 +31,11 @@ public final class Main implements Launcher {
         List<InetSocketAddress> addresses = server.localAddresses();
         for (int i = 0; i < addresses.size(); i++) {
             listening.append(i == 0 ? "" : ", ").append(format(addresses.get(i))).append(" (")
-                    .append(config.listeners().get(i).tls().name().toLowerCase(java.util.Locale.ROOT)).append(')');
+                    .append(switch (config.listeners().get(i).tls()) {
+                        case PLAIN_STLS -> "plain+stls";
+                        case IMPLICIT_TLS -> "implicit-tls";
+                        case PLAIN -> "plain";
+                    }).append(')');
         }
         log.info("popbridge {} listening for POP3 on {}, upstream {}, delete policy {}, retrieve policy {}",
                 Cli.version(), listening, UpstreamUrl.format(config.bridge().upstream()),

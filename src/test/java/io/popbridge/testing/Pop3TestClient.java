@@ -26,12 +26,25 @@ public final class Pop3TestClient implements Closeable {
     public final String greeting;
 
     public Pop3TestClient(InetSocketAddress address) throws IOException {
-        socket = new Socket();
-        socket.connect(address, 10_000);
+        this(connect(address), true);
+    }
+
+    /**
+     * Over an already connected socket (a TLS socket, say); reads the greeting when
+     * {@code greets}, as after a fresh connect, but not after STLS.
+     */
+    public Pop3TestClient(Socket connected, boolean greets) throws IOException {
+        socket = connected;
         socket.setSoTimeout(60_000);
         in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
         out = socket.getOutputStream();
-        greeting = readLine();
+        greeting = greets ? readLine() : null;
+    }
+
+    private static Socket connect(InetSocketAddress address) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(address, 10_000);
+        return socket;
     }
 
     public Socket socket() {
