@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.popbridge.testing.Corpus;
 import io.popbridge.testing.RawImap;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -108,7 +109,7 @@ class PoplibInteropTest {
         "greenmail, hide", "greenmail, seen", "greenmail, expunge", "greenmail, move:POP3 Trash"})
     void deleAndQuitAppliesTheDeletePolicyUpstream(String upstream, String policy) throws Exception {
         backend = Backend.open(upstream, true);
-        List<Long> uids = backend.fill(Interop.corpus());
+        List<Long> uids = backend.fill(Corpus.framingCorpus()); // small: the download test has the big one
         try (RawImap imap = backend.imap()) {
             if (policy.startsWith("move:")) {
                 List<String> exists = imap.ok("LIST \"\" \"POP3 Trash\"");
