@@ -100,6 +100,11 @@ final class Backend implements AutoCloseable {
         return greenMail == null;
     }
 
+    /** The upstream's own POP3 server over the same mailbox (Dovecot's), or null (GreenMail's is not started). */
+    InetSocketAddress ownPop3() {
+        return greenMail == null ? new InetSocketAddress("127.0.0.1", dovecot.pop3Port()) : null;
+    }
+
     /** A direct IMAP connection to the mailbox: the oracle. */
     RawImap imap() throws IOException {
         if (greenMail != null) {
