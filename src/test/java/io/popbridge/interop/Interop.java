@@ -190,6 +190,7 @@ final class Interop {
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(environment);
+        long started = System.nanoTime();
         Process process = builder.start();
         try {
             if (!process.waitFor(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
@@ -204,14 +205,16 @@ final class Interop {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
+        System.out.println("[interop] " + Path.of(command.get(0)).getFileName() + " exited " + process.exitValue()
+                + " after " + (System.nanoTime() - started) / 1_000_000 + " ms");
         return new Result(process.exitValue(), Files.readString(log, StandardCharsets.ISO_8859_1));
     }
 
-    /** The first line of what {@code command} prints, for the test log. */
+    /** The line of what {@code command} prints that names the version (else the first line), for the test log. */
     static String version(List<String> command, Map<String, String> environment, Path workDir) throws IOException {
-        String out = run(command, environment, workDir).output().strip();
-        int nl = out.indexOf('\n');
-        return nl < 0 ? out : out.substring(0, nl);
+        List<String> lines = run(command, environment, workDir).output().strip().lines().toList();
+        return lines.stream().filter(l -> l.matches("(?i).*(version|release|python|curl) ?[0-9].*")).findFirst()
+                .orElse(lines.isEmpty() ? "(no output)" : lines.get(0));
     }
 
     // ---------------------------------------------------------------------------------------------
