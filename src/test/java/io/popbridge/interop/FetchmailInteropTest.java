@@ -97,11 +97,13 @@ class FetchmailInteropTest {
                 set no syslog
                 set invisible
                 poll 127.0.0.1 service %d protocol POP3 auth password timeout 30 uidl
-                  user "%s" there with password "%s" is "%s" here
+                  user "%s" there with password '%s' is "%s" here
                   %s no rewrite sslproto ''
                   mda "cat > %s/msg.$$"
                 """.formatted(bridge.getPort(), backend.user,
-                backend.password.replace("\\", "\\\\").replace("\"", "\\\""),
+                // fetchmail's rcfile: a double-quoted string cannot hold a double quote and rejects
+                // non-ASCII octets; a single-quoted one takes both, with \\ for a backslash.
+                backend.password.replace("\\", "\\\\").replace("'", "\\'"),
                 System.getProperty("user.name"), keep ? "keep" : "no keep", out));
         Interop.Result result = Interop.run(List.of(fetchmail.toString(), "--fetchmailrc", rc.toString(),
                 "--idfile", idfile.toString(), "--pidfile", home.resolve("fetchmail.pid").toString(), "--nodetach"),
@@ -116,7 +118,7 @@ class FetchmailInteropTest {
     @ParameterizedTest(name = "{0}")
     @FieldSource("io.popbridge.interop.Backend#NAMES")
     void downloadsOnceByteExactThenNothingThenDeletesByPolicy(String upstream) throws Exception {
-        backend = Backend.open(upstream, false);
+        backend = Backend.open(upstream, true);
         List<Long> uids = backend.fill(Interop.corpus());
         InetSocketAddress bridge = backend.startBridge("hide");
         Path idfile = tmp.resolve("fetchids");

@@ -110,7 +110,7 @@ class GetmailInteropTest {
     @ParameterizedTest(name = "{0}")
     @FieldSource("io.popbridge.interop.Backend#NAMES")
     void downloadsOnceByteExactThenNothingThenExpunges(String upstream) throws Exception {
-        backend = Backend.open(upstream, false);
+        backend = Backend.open(upstream, true);
         List<Long> uids = backend.fill(Interop.corpus());
         InetSocketAddress keepBridge = backend.startBridge("hide");
         Path state = tmp.resolve("getmail-state");

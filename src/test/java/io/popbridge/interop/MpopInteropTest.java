@@ -49,6 +49,21 @@ class MpopInteropTest {
         return Interop.lf(raw);
     }
 
+    /**
+     * mpop takes the rest of the line as the value; inside double quotes it does not undo
+     * {@code \"} (1.4.18 sent the backslash along), so quote only where the line would otherwise
+     * lose leading or trailing blanks, and refuse what cannot be written.
+     */
+    static String mpopValue(String value) {
+        if (value.strip().equals(value) && !value.startsWith("\"")) {
+            return value;
+        }
+        if (value.contains("\"")) {
+            throw new IllegalArgumentException("mpop cannot take this value in its config file: " + value);
+        }
+        return "\"" + value + "\"";
+    }
+
     private Interop.Result mpop(InetSocketAddress bridge, Path maildir, Path uidls, boolean keep, String name)
             throws Exception {
         Path conf = Interop.writePrivate(tmp.resolve(name + ".mpoprc"), """
@@ -57,7 +72,7 @@ class MpopInteropTest {
                 host 127.0.0.1
                 port %d
                 user %s
-                password "%s"
+                password %s
                 auth user
                 tls off
                 timeout 30
@@ -67,7 +82,7 @@ class MpopInteropTest {
                 only_new on
                 received_header off
                 account default : interop
-                """.formatted(bridge.getPort(), backend.user, backend.password.replace("\\", "\\\\").replace("\"", "\\\""),
+                """.formatted(bridge.getPort(), backend.user, mpopValue(backend.password),
                 maildir, uidls, keep ? "on" : "off"));
         Interop.Result result = Interop.run(List.of(mpop.toString(), "--file=" + conf, "--half-quiet", "interop"),
                 Map.of("HOME", tmp.toString()), tmp);
@@ -78,7 +93,7 @@ class MpopInteropTest {
     @ParameterizedTest(name = "{0}")
     @FieldSource("io.popbridge.interop.Backend#NAMES")
     void downloadsOnceByteExactThenNothingThenDeletesByPolicy(String upstream) throws Exception {
-        backend = Backend.open(upstream, false);
+        backend = Backend.open(upstream, true);
         List<byte[]> corpus = Interop.corpus();
         List<Long> uids = backend.fill(corpus);
         InetSocketAddress bridge = backend.startBridge("hide");
