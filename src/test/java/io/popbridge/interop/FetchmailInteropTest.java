@@ -142,8 +142,10 @@ class FetchmailInteropTest {
 
         int[] joins = new int[1];
         Interop.assertSameMessages("fetchmail first run", expected, joinSplitLines(Interop.files(first), joins));
-        // The 25,000-octet line arrives in four pieces: the quirk is still there (else drop the repair).
-        assertEquals(3, joins[0], "long-line pieces fetchmail split off");
+        // fetchmail 6.4.37 splits the 25,000-octet line into four pieces (3 joins); a fetchmail
+        // without the bug stores it whole (0 joins). Anything else is new and worth a look.
+        System.out.println("[interop] fetchmail long-line pieces joined: " + joins[0]);
+        assertTrue(joins[0] == 0 || joins[0] == 3, "long-line pieces fetchmail split off: " + joins[0]);
 
         Path second = tmp.resolve("second");
         fetchmail(bridge, second, idfile, true, "second");

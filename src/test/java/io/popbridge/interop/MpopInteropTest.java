@@ -16,8 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
 /**
- * mpop through popbridge, delivering to a maildir with {@code received_header off}: the whole
- * mailbox arrives byte-exact (mpop stores lines as the server sent them? see {@link #stored});
+ * mpop through popbridge ({@code auth user}, {@code tls off}), delivering to a maildir with
+ * {@code received_header off}: the whole mailbox arrives byte-exact after mpop's maildir
+ * normalisation (CRLF becomes LF, {@link #stored});
  * a second run with {@code keep on} and the same UIDL file downloads nothing; a run without keep
  * deletes everything by the default policy (hide): every message is still in the IMAP INBOX with
  * {@code $POP3Deleted}, and a fresh mpop (no UIDL file) finds nothing to download.
