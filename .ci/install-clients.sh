@@ -24,8 +24,11 @@ if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
   systemctl disable fetchmail.service 2>/dev/null || true
 fi
 
-fetchmail --version 2>/dev/null | head -n 1 || true
-mpop --version | head -n 1
-getmail --version 2>&1 | head -n 1
-/usr/bin/curl --version | head -n 1
+# Versions for the CI log (fetchmail --version also dumps a ~/.fetchmailrc: point it at an empty dir).
+fm_home="$(mktemp -d)"
+FETCHMAILHOME="$fm_home" fetchmail --version 2>/dev/null | grep -m 1 release || true
+rm -rf "$fm_home"
+mpop --version | head -n 1 || true
+getmail --version 2>&1 | head -n 1 || true
+/usr/bin/curl --version | head -n 1 || true
 /usr/bin/python3 --version
