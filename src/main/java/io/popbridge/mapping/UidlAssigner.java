@@ -117,6 +117,11 @@ final class UidlAssigner {
             created.add(new Rematch(uidl, f, fp));
             out.put(f.uid(), uidl);
         }
+        if (rematches.size() > 1000 && dialect.refreshStatistics() != null) {
+            try (var st = c.createStatement()) {
+                st.execute(dialect.refreshStatistics());
+            }
+        }
         writeRematches(c, mailboxId, uidValidity, rematches);
         insertNew(c, mailboxId, uidValidity, created);
         return new Assignment(out, knownCount, rematches.size(), created.size());
