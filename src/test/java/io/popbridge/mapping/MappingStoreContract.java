@@ -81,6 +81,27 @@ abstract class MappingStoreContract {
     }
 
     @Test
+    void instancesStartingTogetherMigrateOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<MappingStore>> starts = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                starts.add(pool.submit(this::open));
+            }
+            for (Future<MappingStore> f : starts) {
+                assertEquals(Migrator.scripts().size(), f.get().schemaVersion());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = rawConnection(); Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT COUNT(*) FROM schema_version")) {
+            rs.next();
+            assertEquals(Migrator.scripts().size(), rs.getInt(1));
+        }
+    }
+
+    @Test
     void schemaNewerThanTheBinaryIsRefusedNamingBothVersions() throws SQLException {
         open().close();
         try (Connection c = rawConnection();

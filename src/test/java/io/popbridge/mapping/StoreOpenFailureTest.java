@@ -10,6 +10,12 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +55,29 @@ class StoreOpenFailureTest {
         StoreException e = assertThrows(StoreException.class, () -> MappingStore.open(new StoreConfig.Sqlite(db)));
         assertTrue(e.getMessage().startsWith("cannot "), e.getMessage());
         assertTrue(e.getMessage().contains(db.toAbsolutePath().toString()), e.getMessage());
+    }
+
+    @Test
+    void callsBeyondTheQueueLimitFailFastInsteadOfQueueing() {
+        List<MessageFacts> big = new ArrayList<>();
+        for (int i = 1; i <= 20_000; i++) {
+            big.add(new MessageFacts(i, 100, null, "<" + i + "@x>", Instant.EPOCH.plusSeconds(i)));
+        }
+        MailboxKey key = new MailboxKey("u", "alice", "INBOX");
+        try (MappingStore store = MappingStore.open(new StoreConfig.Sqlite(dir.resolve("q.db"), Duration.ofSeconds(5), 1))) {
+            CompletableFuture<Assignment> running = store.assign(key, 1, big);
+            List<CompletableFuture<Set<String>>> more = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                more.add(store.hidden(key, ""));
+            }
+            assertEquals(20_000, running.join().created());
+            long overloaded = more.stream().filter(CompletableFuture::isCompletedExceptionally)
+                    .map(f -> assertThrows(CompletionException.class, f::join).getCause())
+                    .peek(e -> assertTrue(e instanceof StoreException, e.toString()))
+                    .filter(e -> e.getMessage().startsWith("mapping store overloaded: 1 calls already waiting"))
+                    .count();
+            assertTrue(overloaded >= 1, "expected calls beyond the queue limit to fail fast");
+        }
     }
 
     @Test
