@@ -115,6 +115,9 @@ final class PostgresCluster {
     private static Path findBin() throws IOException {
         String env = System.getenv("PG_BIN");
         if (env != null) {
+            if (!Files.isExecutable(Path.of(env, "initdb"))) {
+                throw new IOException("PG_BIN=" + env + " has no initdb");
+            }
             return Path.of(env);
         }
         Path root = Path.of("/usr/lib/postgresql");
@@ -139,7 +142,7 @@ final class PostgresCluster {
 
     private static void check(List<String> command, String what) throws IOException, InterruptedException {
         if (run(command, true) != 0) {
-            throw new IOException(what + " failed");
+            throw new IOException(what + " failed (output on stderr)");
         }
     }
 

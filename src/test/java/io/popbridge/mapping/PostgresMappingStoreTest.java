@@ -20,18 +20,24 @@ class PostgresMappingStoreTest extends MappingStoreContract {
     @BeforeAll
     static void startCluster() {
         cluster = PostgresCluster.get();
-        assumeTrue(cluster != null, () -> "PostgreSQL tests skipped: " + PostgresCluster.unavailableReason());
+        if (cluster == null) {
+            System.err.println("PostgreSQL store tests skipped: " + PostgresCluster.unavailableReason());
+        }
     }
 
     @BeforeEach
     void createDatabase() throws SQLException {
+        // Per test rather than per class, so that every skipped test shows the reason.
+        assumeTrue(cluster != null, () -> "PostgreSQL not available: " + PostgresCluster.unavailableReason());
         database = cluster.createDatabase();
     }
 
     @AfterEach
     void dropDatabase() throws SQLException {
         closeStores();
-        cluster.dropDatabase(database);
+        if (database != null) {
+            cluster.dropDatabase(database);
+        }
     }
 
     @Override
