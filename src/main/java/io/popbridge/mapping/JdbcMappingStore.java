@@ -103,6 +103,7 @@ final class JdbcMappingStore implements MappingStore {
         Objects.requireNonNull(mailbox, "mailbox");
         Objects.requireNonNull(device, "device");
         List<String> copy = List.copyOf(uidls);
+        copy.forEach(JdbcMappingStore::checkUidl);
         return call("hide messages", c -> Jdbc.transaction(c, () -> {
             long id = Jdbc.lockMailbox(c, dialect, mailbox);
             long now = System.currentTimeMillis();
@@ -237,6 +238,14 @@ final class JdbcMappingStore implements MappingStore {
                     : "mapping store overloaded: " + queueLimit + " calls already waiting"));
         }
         return result;
+    }
+
+    /** RFC 1939 section 7: 1 to 70 characters in the range 0x21 to 0x7E. */
+    private static void checkUidl(String uidl) {
+        if (uidl.isEmpty() || uidl.length() > 70 || !uidl.chars().allMatch(ch -> ch >= 0x21 && ch <= 0x7e)) {
+            throw new IllegalArgumentException("not a UIDL (RFC 1939: 1-70 characters 0x21-0x7E): " + uidl.length()
+                    + " characters");
+        }
     }
 
     private static void checkUidValidity(long uidValidity) {

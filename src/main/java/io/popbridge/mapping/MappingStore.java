@@ -57,6 +57,8 @@ public interface MappingStore extends AutoCloseable {
     /**
      * Adds UIDLs to the hidden set of {@code device} ({@code ""} for the default view). Hiding a
      * hidden UIDL again does nothing.
+     *
+     * @throws IllegalArgumentException if a UIDL is not 1 to 70 characters 0x21-0x7E (RFC 1939)
      */
     CompletableFuture<Void> hide(MailboxKey mailbox, String device, Collection<String> uidls);
 

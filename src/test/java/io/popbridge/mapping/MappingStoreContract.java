@@ -263,6 +263,8 @@ abstract class MappingStoreContract {
         assertEquals(Set.of(), store.hidden(new MailboxKey("hosting", "bob", "INBOX"), "").join());
         store.close();
         assertEquals(Set.of("a", "b", "c"), open().hidden(INBOX, "").join());
+        assertThrows(IllegalArgumentException.class, () -> store.hide(INBOX, "", List.of("with space")));
+        assertThrows(IllegalArgumentException.class, () -> store.hide(INBOX, "", List.of("x".repeat(71))));
     }
 
     @Test
