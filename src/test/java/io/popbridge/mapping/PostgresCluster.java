@@ -83,6 +83,15 @@ final class PostgresCluster {
         if (!asUser.isEmpty()) {
             check(List.of("chown", user, dir.toString()), "chown of the cluster directory");
         }
+        try {
+            return startIn(dir, bin, asUser);
+        } catch (Exception e) {
+            deleteTree(dir);
+            throw e;
+        }
+    }
+
+    private static PostgresCluster startIn(Path dir, Path bin, List<String> asUser) throws Exception {
         Path data = dir.resolve("data");
         List<String> initdb = new ArrayList<>(asUser);
         initdb.addAll(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres",
@@ -102,14 +111,20 @@ final class PostgresCluster {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 run(stop, false);
-                try (Stream<Path> files = Files.walk(dir)) {
-                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
             } catch (Exception e) {
                 // Best effort at JVM exit.
             }
+            deleteTree(dir);
         }));
         return new PostgresCluster(port);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Best effort: a temp dir.
+        }
     }
 
     private static Path findBin() throws IOException {
