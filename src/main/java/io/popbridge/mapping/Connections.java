@@ -1,0 +1,146 @@
+package io.popbridge.mapping;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import org.sqlite.SQLiteConfig;
+
+/** Where the store's connections come from: one SQLite connection, or a PostgreSQL pool. */
+abstract class Connections {
+
+    abstract Dialect dialect();
+
+    /** Names the database in messages and logs; never contains a password. */
+    abstract String describe();
+
+    abstract Connection borrow() throws SQLException;
+
+    abstract void giveBack(Connection c) throws SQLException;
+
+    abstract void close();
+
+    static Connections sqlite(StoreConfig.Sqlite config) {
+        Path file = config.file().toAbsolutePath();
+        String where = "sqlite:" + file;
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            SQLiteConfig sc = new SQLiteConfig();
+            sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            sc.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            sc.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
+            // Write transactions take the write lock at BEGIN, so two of them (two processes on
+            // one file) queue on the busy timeout instead of failing on lock upgrade.
+            sc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            sc.enforceForeignKeys(true);
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, sc.toProperties());
+            return new Single(c, where);
+        } catch (IOException | SQLException e) {
+            throw new StoreException("cannot open the mapping store at " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Connections postgres(StoreConfig.Postgres config) {
+        String where = "postgresql:" + config.redactedUrl() + " as user " + config.user();
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("popbridge-store");
+        hc.setJdbcUrl(config.url());
+        hc.setUsername(config.user());
+        hc.setPassword(config.password());
+        hc.setMaximumPoolSize(config.poolSize());
+        hc.setMinimumIdle(Math.min(2, config.poolSize()));
+        hc.setConnectionTimeout(config.connectTimeout().toMillis());
+        hc.setInitializationFailTimeout(config.connectTimeout().toMillis());
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hc.addDataSourceProperty("ApplicationName", "popbridge");
+        hc.addDataSourceProperty("connectTimeout", Long.toString(Math.max(1, config.connectTimeout().toSeconds())));
+        try {
+            return new Pooled(new HikariDataSource(hc), where);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new StoreException("cannot reach the mapping store at " + where + ": " + root.getMessage(), e);
+        }
+    }
+
+    private static final class Single extends Connections {
+        private final Connection connection;
+        private final String where;
+
+        Single(Connection connection, String where) {
+            this.connection = connection;
+            this.where = where;
+        }
+
+        @Override
+        Dialect dialect() {
+            return Dialect.SQLITE;
+        }
+
+        @Override
+        String describe() {
+            return where;
+        }
+
+        @Override
+        Connection borrow() {
+            // Only the store's single thread (and open(), before it starts) uses the connection.
+            return connection;
+        }
+
+        @Override
+        void giveBack(Connection c) {}
+
+        @Override
+        void close() {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // Closing after a failure; the failure itself has been reported.
+            }
+        }
+    }
+
+    private static final class Pooled extends Connections {
+        private final HikariDataSource pool;
+        private final String where;
+
+        Pooled(HikariDataSource pool, String where) {
+            this.pool = pool;
+            this.where = where;
+        }
+
+        @Override
+        Dialect dialect() {
+            return Dialect.POSTGRESQL;
+        }
+
+        @Override
+        String describe() {
+            return where;
+        }
+
+        @Override
+        Connection borrow() throws SQLException {
+            return pool.getConnection();
+        }
+
+        @Override
+        void giveBack(Connection c) throws SQLException {
+            c.close();
+        }
+
+        @Override
+        void close() {
+            pool.close();
+        }
+    }
+}
