@@ -68,10 +68,17 @@ public final class AdminServer implements AutoCloseable {
      */
     public static AdminServer start(InetSocketAddress address, Metrics metrics, BooleanSupplier listenersBound,
             UpstreamEndpoint upstream, SslContext upstreamTls) throws InterruptedException {
+        return start(address, metrics, listenersBound, upstream, upstreamTls, Readiness.CACHE_FOR);
+    }
+
+    /** As above, keeping upstream probe results for {@code probeCache} (tests use zero). */
+    static AdminServer start(InetSocketAddress address, Metrics metrics, BooleanSupplier listenersBound,
+            UpstreamEndpoint upstream, SslContext upstreamTls, java.time.Duration probeCache)
+            throws InterruptedException {
         Objects.requireNonNull(metrics, "metrics");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            Readiness readiness = new Readiness(listenersBound, upstream, upstreamTls, group.next());
+            Readiness readiness = new Readiness(listenersBound, upstream, upstreamTls, group.next(), probeCache);
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)

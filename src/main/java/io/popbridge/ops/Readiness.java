@@ -36,6 +36,7 @@ public final class Readiness {
     private final UpstreamEndpoint upstream;
     private final SslContext tls;
     private final EventLoop loop;
+    private final Duration cacheFor;
     private String lastReason;
     private long lastAt;
     private boolean cached;
@@ -46,6 +47,12 @@ public final class Readiness {
      *     upstream; ignored otherwise
      */
     public Readiness(BooleanSupplier listenersBound, UpstreamEndpoint upstream, SslContext tls, EventLoop loop) {
+        this(listenersBound, upstream, tls, loop, CACHE_FOR);
+    }
+
+    Readiness(BooleanSupplier listenersBound, UpstreamEndpoint upstream, SslContext tls, EventLoop loop,
+            Duration cacheFor) {
+        this.cacheFor = cacheFor;
         this.listenersBound = Objects.requireNonNull(listenersBound, "listenersBound");
         this.upstream = Objects.requireNonNull(upstream, "upstream");
         this.tls = upstream.security() == UpstreamEndpoint.Security.IMPLICIT_TLS ? tls : null;
@@ -58,7 +65,7 @@ public final class Readiness {
             return loop.newSucceededFuture("POP3 listeners not bound");
         }
         long now = System.nanoTime();
-        if (cached && now - lastAt < CACHE_FOR.toNanos()) {
+        if (cached && now - lastAt < cacheFor.toNanos()) {
             return loop.newSucceededFuture(lastReason);
         }
         Promise<String> promise = loop.newPromise();
