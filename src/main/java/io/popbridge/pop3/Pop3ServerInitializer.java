@@ -56,6 +56,18 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
 
     private static final Logger LOG = LoggerFactory.getLogger(Pop3ServerInitializer.class);
 
+    /**
+     * Fire this user event into a session's pipeline to end it for a server shutdown: it answers
+     * {@code -ERR [SYS/TEMP]} (unless a reply is being streamed) and closes, abandoning the mailbox;
+     * a session applying QUIT (UPDATE) ignores it and finishes.
+     */
+    public static final Object SHUTDOWN = new Object() {
+        @Override
+        public String toString() {
+            return "pop3-shutdown";
+        }
+    };
+
     private final Pop3Options options;
     private final MailboxProvider provider;
     private final List<String> capabilities;

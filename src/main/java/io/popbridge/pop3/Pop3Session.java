@@ -157,6 +157,15 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             ctx.fireUserEventTriggered(evt);
             return;
         }
+        if (evt == Pop3ServerInitializer.SHUTDOWN) {
+            if (!committing && !closing) {
+                if (!busy) {
+                    writeLine(Pop3Replies.SHUTTING_DOWN);
+                }
+                close("shutdown");
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             if (committing) {
                 return; // UPDATE is bounded by the upstream command timeout; the client gets its answer

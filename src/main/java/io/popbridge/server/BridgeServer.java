@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class BridgeServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BridgeServer.class);
+    /** How long sessions told to end at the deadline get before their connections are closed. */
+    private static final Duration CUT_WAIT = Duration.ofSeconds(2);
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -216,6 +218,9 @@ public final class BridgeServer implements AutoCloseable {
             }
             if (!sessions.isEmpty()) {
                 LOG.info("closing {} POP3 session(s) still open; their deletions are not applied", sessions.size());
+                // each says goodbye and abandons its mailbox; a session in UPDATE finishes first
+                sessions.forEach(c -> c.pipeline().fireUserEventTriggered(Pop3ServerInitializer.SHUTDOWN));
+                sessions.newCloseFuture().awaitUninterruptibly(CUT_WAIT.toMillis());
                 sessions.close().awaitUninterruptibly();
             }
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

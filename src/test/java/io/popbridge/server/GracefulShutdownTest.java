@@ -78,6 +78,7 @@ class GracefulShutdownTest {
             assertTrue(quitter.closedByServer());
 
             closing.get();
+            assertEquals("-ERR [SYS/TEMP] Server shutting down.", lingerer.readLine());
             assertTrue(lingerer.closedByServer(), "cut at the end of the grace period");
         }
         try (RawImap imap = upstream.imap()) {
