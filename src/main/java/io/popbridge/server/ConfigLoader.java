@@ -388,10 +388,6 @@ public final class ConfigLoader {
             }
             Section proxy = top.section("proxy", PROXY);
             List<io.popbridge.pop3.CidrRange> trusted = SecuritySettings.networks(proxy, "trusted-networks");
-            if (proxy.has("trusted-networks") && trusted.isEmpty()) {
-                throw new ConfigException(proxy.name("trusted-networks"),
-                        "is empty: list the proxies' networks, or remove the key");
-            }
             Section shutdown = top.section("shutdown", SHUTDOWN);
             Duration grace = OpsSettings.DEFAULT_SHUTDOWN_GRACE;
             if (shutdown.has("grace-period")) {
