@@ -158,6 +158,21 @@ class ProxyProtocolTest {
     }
 
     @Test
+    void bytesAfterTheHeaderInTheSameSegmentAreNotLost() throws Exception {
+        // a balancer forwards the client's first bytes right behind the header (a TLS ClientHello
+        // on an implicit-TLS listener; here a pipelined command)
+        InetSocketAddress address = listen(List.of(LOOPBACK), List.of());
+        try (Socket s = connect(address)) {
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.write(v2Header(new byte[] {(byte) 198, 51, 100, 9}, 5555));
+            both.write("NOOP\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(both.toByteArray());
+            assertTrue(readLine(s.getInputStream()).startsWith("+OK"), "greeting");
+            assertEquals("-ERR Not logged in.", readLine(s.getInputStream()));
+        }
+    }
+
+    @Test
     void proxiedLoopbackAddressIsNotTrustedForCleartext() throws Exception {
         // trust-loopback is on, but 127.0.0.1 in a header is the proxy's word about its own peer
         InetSocketAddress address = listen(List.of(LOOPBACK), List.of());
