@@ -76,13 +76,18 @@ class ProxyProtocolTest {
 
     private InetSocketAddress listen(List<CidrRange> proxies, List<CidrRange> clientNetworks, Duration loginTimeout)
             throws Exception {
+        return listen(proxies, clientNetworks, loginTimeout, TlsMode.PLAIN);
+    }
+
+    private InetSocketAddress listen(List<CidrRange> proxies, List<CidrRange> clientNetworks, Duration loginTimeout,
+            TlsMode mode) throws Exception {
         AuthOptions auth = new AuthOptions(false, true, clientNetworks, Duration.ZERO, 3, Set.of());
         Pop3Options d = Pop3Options.defaults();
         Pop3Options options = new Pop3Options(d.maxLineLength(), d.idleTimeout(), loginTimeout, d.maxBadCommands(),
                 d.implementation(), auth);
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new Pop3ServerInitializer(options, provider, TlsMode.PLAIN, null, SessionObserver.NONE,
-                        proxies))
+                .childHandler(new Pop3ServerInitializer(options, provider, mode,
+                        mode == TlsMode.PLAIN ? null : Pop3TlsSupport::serverContext, SessionObserver.NONE, proxies))
                 .bind("127.0.0.1", 0).sync().channel();
         return (InetSocketAddress) server.localAddress();
     }
@@ -170,6 +175,23 @@ class ProxyProtocolTest {
             assertTrue(readLine(s.getInputStream()).startsWith("+OK"), "greeting");
             assertEquals("-ERR Not logged in.", readLine(s.getInputStream()));
         }
+    }
+
+    @Test
+    void implicitTlsFollowsTheHeader() throws Exception {
+        InetSocketAddress address = listen(List.of(LOOPBACK), List.of(), Duration.ofMinutes(1), TlsMode.IMPLICIT_TLS);
+        try (Socket plain = connect(address)) {
+            plain.getOutputStream().write("PROXY TCP6 2001:db8::7 2001:db8::1 40000 995\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) Pop3TlsSupport
+                    .clientContext(Pop3TlsSupport.certificate().cert()).getSocketFactory()
+                    .createSocket(plain, "localhost", address.getPort(), true)) {
+                logInAndQuit(tls);
+            }
+        }
+        SessionContext context = contexts.peek();
+        assertEquals(new InetSocketAddress("2001:db8::7", 40000), context.clientAddress());
+        assertTrue(context.secure());
     }
 
     @Test
