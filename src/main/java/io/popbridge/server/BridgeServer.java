@@ -206,15 +206,7 @@ public final class BridgeServer implements AutoCloseable {
             if (open > 0 && !grace.isZero()) {
                 LOG.info("stopped accepting POP3 connections; waiting up to {} s for {} open session(s)",
                         grace.toSeconds(), open);
-                long deadline = System.nanoTime() + grace.toNanos();
-                while (!sessions.isEmpty() && System.nanoTime() < deadline) {
-                    try {
-                        Thread.sleep(Math.min(100, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                }
+                sessions.newCloseFuture().awaitUninterruptibly(grace.toMillis());
             }
             if (!sessions.isEmpty()) {
                 LOG.info("closing {} POP3 session(s) still open; their deletions are not applied", sessions.size());
