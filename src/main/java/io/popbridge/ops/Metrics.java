@@ -89,6 +89,15 @@ public final class Metrics implements UpstreamObserver {
             }
 
             @Override
+            public void connectionRefused(String reason) {
+                Counter.builder("popbridge.pop3.connections.refused")
+                        .description("Connections closed before a POP3 session began, by reason")
+                        .tag("listener", name)
+                        .tag("reason", reason)
+                        .register(registry).increment();
+            }
+
+            @Override
             public void sent(long octets) {
                 Counter.builder("popbridge.pop3.sent")
                         .description("Octets of POP3 replies sent to clients, before TLS")

@@ -146,11 +146,13 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
         }
         if (!trustedProxy(ch.remoteAddress())) {
             LOG.info("connection from {} refused: not in proxy.trusted-networks", ch.remoteAddress());
+            observer.connectionRefused("untrusted_proxy");
             ch.close();
             return;
         }
         ch.pipeline().addLast(new HAProxyMessageDecoder());
-        ch.pipeline().addLast(PROXY, new ProxyHeaderHandler(options.loginTimeout(), this::addPop3Handlers));
+        ch.pipeline().addLast(PROXY, new ProxyHeaderHandler(options.loginTimeout(), this::addPop3Handlers,
+                () -> observer.connectionRefused("bad_proxy_header")));
     }
 
     private boolean trustedProxy(SocketAddress peer) {

@@ -3,6 +3,7 @@ package io.popbridge.pop3;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
@@ -32,10 +33,13 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
 
     private final Duration timeout;
     private final Consumer<Channel> pop3Handlers;
+    private final Runnable onRefused;
     private ScheduledFuture<?> deadline;
     private boolean done;
 
-    ProxyHeaderHandler(Duration timeout, Consumer<Channel> pop3Handlers) {
+    /** @param onRefused runs when the connection is closed for a bad or missing header */
+    ProxyHeaderHandler(Duration timeout, Consumer<Channel> pop3Handlers, Runnable onRefused) {
+        this.onRefused = onRefused;
         this.timeout = timeout;
         this.pop3Handlers = pop3Handlers;
     }
@@ -45,7 +49,9 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
         if (!timeout.isZero()) {
             deadline = ctx.executor().schedule(() -> {
                 if (!done) {
+                    done = true;
                     LOG.debug("no PROXY header from {} in time; closing", ctx.channel().remoteAddress());
+                    onRefused.run();
                     ctx.close();
                 }
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -98,6 +104,9 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("bad PROXY header from {}; closing: {}", ctx.channel().remoteAddress(), cause.toString());
+        if (!done && cause instanceof DecoderException) {
+            onRefused.run();
+        }
         done = true;
         ctx.close();
     }

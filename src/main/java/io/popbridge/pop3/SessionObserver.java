@@ -38,6 +38,15 @@ public interface SessionObserver {
     default void command(String verb, boolean ok, long nanos) {
     }
 
+    /**
+     * A connection was closed before it became a session.
+     *
+     * @param reason {@code untrusted_proxy} (a PROXY listener's peer is outside the trusted
+     *     networks) or {@code bad_proxy_header} (malformed, or not complete within the login timeout)
+     */
+    default void connectionRefused(String reason) {
+    }
+
     /** Octets of POP3 replies written to a client (before TLS). */
     default void sent(long octets) {
     }

@@ -39,6 +39,13 @@ class ProxyProtocolTest {
     private EventLoopGroup group;
     private Channel server;
     private final ConcurrentLinkedQueue<SessionContext> contexts = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> refused = new ConcurrentLinkedQueue<>();
+    private final SessionObserver observer = new SessionObserver() {
+        @Override
+        public void connectionRefused(String reason) {
+            refused.add(reason);
+        }
+    };
     private final ListAppender<ILoggingEvent> sessionLog = new ListAppender<>();
     private final Logger sessionLogger = (Logger) LoggerFactory.getLogger("io.popbridge.session");
 
@@ -87,7 +94,7 @@ class ProxyProtocolTest {
                 d.implementation(), auth);
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new Pop3ServerInitializer(options, provider, mode,
-                        mode == TlsMode.PLAIN ? null : Pop3TlsSupport::serverContext, SessionObserver.NONE, proxies))
+                        mode == TlsMode.PLAIN ? null : Pop3TlsSupport::serverContext, observer, proxies))
                 .bind("127.0.0.1", 0).sync().channel();
         return (InetSocketAddress) server.localAddress();
     }
@@ -213,6 +220,7 @@ class ProxyProtocolTest {
             s.getOutputStream().write("PROXY TCP4 192.0.2.7 192.0.2.1 40000 110\r\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals(-1, s.getInputStream().read(), "closed, and not a byte sent");
         }
+        assertEquals(List.of("untrusted_proxy"), List.copyOf(refused));
     }
 
     @Test
@@ -227,6 +235,11 @@ class ProxyProtocolTest {
             }
         }
         assertTrue(contexts.isEmpty());
+        // Netty's decoder closes before it throws: the count may trail the client's EOF a little
+        for (int i = 0; i < 500 && refused.size() < 3; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of("bad_proxy_header", "bad_proxy_header", "bad_proxy_header"), List.copyOf(refused));
     }
 
     @Test
@@ -237,6 +250,7 @@ class ProxyProtocolTest {
             assertEquals(-1, s.getInputStream().read());
         }
         assertTrue(contexts.isEmpty());
+        assertEquals(List.of("bad_proxy_header"), List.copyOf(refused));
     }
 
     @Test
