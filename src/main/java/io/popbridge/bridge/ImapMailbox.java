@@ -32,12 +32,21 @@ final class ImapMailbox implements Mailbox {
     private final SelectedMailbox selected;
     private final Snapshot snapshot;
     private final SizeCorrections.View sizes;
+    private final UpstreamObserver observer;
+    private final String upstreamName;
     /** Commands whose answer is still outstanding; abandon() closes instead of logging out then. */
     private int busy;
     private boolean closed;
 
     ImapMailbox(ImapClient client, EventLoop loop, BridgeOptions options, SelectedMailbox selected,
             Snapshot snapshot, SizeCorrections.View sizes) {
+        this(client, loop, options, selected, snapshot, sizes, UpstreamObserver.NONE, "-");
+    }
+
+    ImapMailbox(ImapClient client, EventLoop loop, BridgeOptions options, SelectedMailbox selected,
+            Snapshot snapshot, SizeCorrections.View sizes, UpstreamObserver observer, String upstreamName) {
+        this.observer = observer;
+        this.upstreamName = upstreamName;
         this.sizes = sizes;
         this.client = client;
         this.loop = loop;
@@ -61,6 +70,7 @@ final class ImapMailbox implements Mailbox {
             busy--;
             relay.resume();
             if (!done.isSuccess()) {
+                fetchFailed();
                 sink.fail(Failures.fetch("RETR uid " + uid, done.cause()));
                 return;
             }
@@ -146,14 +156,20 @@ final class ImapMailbox implements Mailbox {
         Policies.apply(client, loop, options, selected, sets).addListener(applied -> {
             if (applied.isSuccess()) {
                 log.debug("applied {} to {} messages", options.deletePolicy(), uids.length);
+                observer.deletesApplied(options.deletePolicy(), uids.length);
                 logout();
                 promise.setSuccess(null);
             } else {
+                observer.error(upstreamName, "policy");
                 close();
                 promise.setFailure(Failures.upstream("delete policy " + options.deletePolicy(), applied.cause()));
             }
         });
         return promise;
+    }
+
+    private void fetchFailed() {
+        observer.error(upstreamName, "fetch");
     }
 
     @Override

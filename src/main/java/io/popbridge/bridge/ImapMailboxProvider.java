@@ -36,9 +36,18 @@ public final class ImapMailboxProvider implements MailboxProvider {
 
     private final BridgeOptions options;
     private final SizeCorrections sizes = new SizeCorrections(100_000);
+    private final UpstreamObserver observer;
+    private final String upstreamName;
 
     public ImapMailboxProvider(BridgeOptions options) {
+        this(options, UpstreamObserver.NONE);
+    }
+
+    /** As {@link #ImapMailboxProvider(BridgeOptions)}, telling {@code observer} about upstream work. */
+    public ImapMailboxProvider(BridgeOptions options, UpstreamObserver observer) {
         this.options = Objects.requireNonNull(options, "options");
+        this.observer = Objects.requireNonNull(observer, "observer");
+        this.upstreamName = options.upstream().host() + ":" + options.upstream().port();
     }
 
     @Override
@@ -71,8 +80,11 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private Future<Mailbox> open(SessionContext context, String user, Function<ImapClient, Future<Void>> login,
             Runnable wipe) {
         Promise<Mailbox> promise = context.eventLoop().newPromise();
+        long connectStart = System.nanoTime();
         ImapClient.connect(context.eventLoop(), options.upstream(), options.imap()).addListener(connected -> {
+            observer.connected(upstreamName, connected.isSuccess(), System.nanoTime() - connectStart);
             if (!connected.isSuccess()) {
+                observer.error(upstreamName, "connect");
                 wipe.run();
                 MailboxException failure = Failures.upstream("connect to " + options.upstream().host(),
                         connected.cause());
@@ -89,11 +101,16 @@ public final class ImapMailboxProvider implements MailboxProvider {
             }
             loggedIn.addListener(done -> {
                 if (!done.isSuccess()) {
-                    fail(client, promise, Failures.login(done.cause()));
+                    MailboxException failure = Failures.login(done.cause());
+                    if (failure.kind() != FailureKind.AUTH) {
+                        observer.error(upstreamName, "login");
+                    }
+                    fail(client, promise, failure);
                     return;
                 }
                 client.select(options.mailbox(), false).addListener(selected -> {
                     if (!selected.isSuccess()) {
+                        observer.error(upstreamName, "select");
                         fail(client, promise, Failures.upstream("select " + options.mailbox(), selected.cause()));
                         return;
                     }
@@ -117,21 +134,24 @@ public final class ImapMailboxProvider implements MailboxProvider {
             Promise<Mailbox> promise) {
         String mailboxKey = SizeCorrections.mailboxKey(options.upstream().host() + ":" + options.upstream().port(),
                 user, options.mailbox(), selected.uidValidity());
-        SizeCorrections.View learnt = sizes.view(mailboxKey);
+        SizeCorrections.View learnt = sizes.view(mailboxKey, () -> observer.sizeCorrected(upstreamName));
         if (selected.exists() == 0) {
             // "1:*" on an empty mailbox is an error on some servers; there is nothing to list anyway.
-            promise.setSuccess(new ImapMailbox(client, loop, options, selected, Snapshot.EMPTY, learnt));
+            promise.setSuccess(new ImapMailbox(client, loop, options, selected, Snapshot.EMPTY, learnt,
+                    observer, upstreamName));
             return;
         }
         client.uidFetch("1:*", LISTING_ITEMS).addListener(fetched -> {
             if (!fetched.isSuccess()) {
+                observer.error(upstreamName, "listing");
                 fail(client, promise, Failures.upstream("listing", fetched.cause()));
                 return;
             }
             @SuppressWarnings("unchecked")
             List<FetchedMessage> listing = (List<FetchedMessage>) fetched.getNow();
             Snapshot snapshot = Snapshot.of(listing, selected.uidValidity(), options.hideKeyword(), learnt::size);
-            promise.setSuccess(new ImapMailbox(client, loop, options, selected, snapshot, learnt));
+            promise.setSuccess(new ImapMailbox(client, loop, options, selected, snapshot, learnt,
+                    observer, upstreamName));
         });
     }
 

@@ -25,16 +25,22 @@ final class SizeCorrections {
 
     /** The corrections of one mailbox (one UIDVALIDITY). */
     View view(String mailboxKey) {
-        return new View(this, mailboxKey);
+        return new View(this, mailboxKey, () -> { });
     }
 
-    record View(SizeCorrections corrections, String mailboxKey) {
+    /** As {@link #view(String)}; {@code onLearn} runs for every correction learnt. */
+    View view(String mailboxKey, Runnable onLearn) {
+        return new View(this, mailboxKey, onLearn);
+    }
+
+    record View(SizeCorrections corrections, String mailboxKey, Runnable onLearn) {
         long size(long uid, long reported) {
             return corrections.size(mailboxKey, uid, reported);
         }
 
         void learn(long uid, long trueSize) {
             corrections.learn(mailboxKey, uid, trueSize);
+            onLearn.run();
         }
     }
 

@@ -55,10 +55,23 @@ public record AuthOptions(boolean allowCleartext, boolean trustLoopback, List<Ci
         return new AuthOptions(false, true, List.of(), DEFAULT_FAILURE_DELAY, DEFAULT_MAX_FAILURES, Set.of());
     }
 
-    /** Whether a client at {@code peer} may send credentials without TLS. */
+    /** Whether a client at {@code peer} (the socket peer) may send credentials without TLS. */
     boolean cleartextAllowedFrom(SocketAddress peer) {
+        return cleartextAllowedFrom(peer, false);
+    }
+
+    /**
+     * Whether a client at {@code peer} may send credentials without TLS. A {@code proxied} address
+     * came from a PROXY header: only {@link #trustedNetworks} count for it, never
+     * {@link #trustLoopback} (the proxy says 127.0.0.1 about connections it received on loopback,
+     * which may themselves have come from anywhere).
+     */
+    boolean cleartextAllowedFrom(SocketAddress peer, boolean proxied) {
         if (allowCleartext) {
             return true;
+        }
+        if (proxied) {
+            return peer instanceof InetSocketAddress inet && inet.getAddress() != null && inTrustedNetwork(inet.getAddress());
         }
         if (!(peer instanceof InetSocketAddress inet) || inet.getAddress() == null) {
             // a Unix domain socket or an in-process channel never leaves the machine
@@ -68,6 +81,10 @@ public record AuthOptions(boolean allowCleartext, boolean trustLoopback, List<Ci
         if (trustLoopback && (address.isLoopbackAddress())) {
             return true;
         }
+        return inTrustedNetwork(address);
+    }
+
+    private boolean inTrustedNetwork(InetAddress address) {
         for (CidrRange network : trustedNetworks) {
             if (network.contains(address)) {
                 return true;

@@ -51,6 +51,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private final List<String> capabilities;
     private final Supplier<SslContext> stls;
     private final Consumer<ChannelHandlerContext> onLogin;
+    private final SessionObserver observer;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private final List<Runnable> writabilityTasks = new ArrayList<>();
 
@@ -68,6 +69,12 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private boolean committing;
     private int authFailures;
     private SaslCommands.Continuation continuation;
+    private boolean started;
+    /** The command being timed for the observer, or null. */
+    private String commandVerb;
+    private long commandStart;
+    /** Whether its reply was positive; null until a status line went out. */
+    private Boolean commandOk;
 
     /**
      * @param capabilities what is wired, before the connection's state is taken into account
@@ -77,6 +84,13 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
      */
     Pop3Session(Pop3Options options, MailboxProvider provider, List<String> capabilities,
             Supplier<SslContext> stls, Consumer<ChannelHandlerContext> onLogin) {
+        this(options, provider, capabilities, stls, onLogin, SessionObserver.NONE);
+    }
+
+    /** As above, telling {@code observer} what the session does. */
+    Pop3Session(Pop3Options options, MailboxProvider provider, List<String> capabilities,
+            Supplier<SslContext> stls, Consumer<ChannelHandlerContext> onLogin, SessionObserver observer) {
+        this.observer = observer;
         this.options = options;
         this.provider = provider;
         this.capabilities = List.copyOf(capabilities);
@@ -88,6 +102,10 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (!started) {
+            started = true;
+            observer.sessionStarted();
+        }
         writeLine(Pop3Replies.GREETING);
         ctx.flush();
         ctx.fireChannelActive();
@@ -96,7 +114,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        log = new SessionLog(ctx.channel().remoteAddress());
+        log = new SessionLog(ClientAddress.of(ctx.channel()));
     }
 
     @Override
@@ -139,6 +157,15 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             ctx.fireUserEventTriggered(evt);
             return;
         }
+        if (evt == Pop3ServerInitializer.SHUTDOWN) {
+            if (!committing && !closing) {
+                if (!busy) {
+                    writeLine(Pop3Replies.SHUTTING_DOWN);
+                }
+                close("shutdown");
+            }
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             if (committing) {
                 return; // UPDATE is bounded by the upstream command timeout; the client gets its answer
@@ -171,6 +198,10 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         }
         log.deleted(deleted.cardinality());
         log.end();
+        commandDone();
+        if (started) {
+            observer.sessionEnded();
+        }
         ctx.fireChannelInactive();
     }
 
@@ -234,19 +265,32 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         if (LOG.isDebugEnabled()) {
             LOG.debug("pop3 command {} in {}", Pop3Replies.echo(verb), state);
         }
+        Pop3Command command = verb.isEmpty() ? null : CommandTables.lookup(state, verb);
+        commandVerb = command == null ? "UNKNOWN" : verb;
+        commandStart = System.nanoTime();
+        commandOk = null;
         if (verb.isEmpty()) {
             bad("-ERR Unknown command.");
-            return;
-        }
-        Pop3Command command = CommandTables.lookup(state, verb);
-        if (command == null) {
+        } else if (command == null) {
             bad(CommandTables.notFound(state, verb));
-            return;
+        } else {
+            try {
+                command.execute(this, args);
+            } catch (CommandException e) {
+                reject(e);
+            }
         }
-        try {
-            command.execute(this, args);
-        } catch (CommandException e) {
-            reject(e);
+        if (!busy) {
+            commandDone();
+        }
+    }
+
+    /** Tells the observer about the command that just finished, if one is being timed. */
+    private void commandDone() {
+        if (commandVerb != null) {
+            String verb = commandVerb;
+            commandVerb = null;
+            observer.command(verb, Boolean.TRUE.equals(commandOk), System.nanoTime() - commandStart);
         }
     }
 
@@ -292,7 +336,8 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     /** Whether the client may send credentials: TLS is up, or the peer is trusted, or cleartext is allowed. */
     boolean credentialsAllowed() {
-        return secure() || options.auth().cleartextAllowedFrom(ctx.channel().remoteAddress());
+        return secure() || options.auth().cleartextAllowedFrom(ClientAddress.of(ctx.channel()),
+                ClientAddress.proxied(ctx.channel()));
     }
 
     /** Whether the connection is encrypted (handshake completed). */
@@ -359,10 +404,16 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     void writeLine(String line) {
+        if (commandVerb != null && commandOk == null) {
+            commandOk = !line.startsWith("-");
+        }
         ctx.write(Pop3Output.line(ctx.alloc(), line));
     }
 
     void writeMultiLine(String first, List<String> lines) {
+        if (commandVerb != null && commandOk == null) {
+            commandOk = !first.startsWith("-");
+        }
         ctx.write(Pop3Output.multiLine(ctx.alloc(), first, lines));
     }
 
@@ -381,7 +432,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         busy = true;
         Future<Mailbox> future;
         try {
-            future = opener.apply(new SessionContext(ctx.channel().eventLoop(), ctx.channel().remoteAddress(), secure()));
+            future = opener.apply(new SessionContext(ctx.channel().eventLoop(), ClientAddress.of(ctx.channel()), secure()));
         } catch (RuntimeException e) {
             LOG.warn("pop3 mailbox provider failed to open: {}", e.toString());
             future = ctx.executor().newFailedFuture(e);
@@ -404,11 +455,13 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
                 // a broken snapshot is the bridge's bug; the client sees a temporary failure
                 opened.abandon();
                 LOG.warn("pop3 mailbox snapshot failed: {}", e.toString());
+                observer.login(FailureKind.SYS_TEMP);
                 writeLine(Pop3Replies.failure(FailureKind.SYS_TEMP));
                 finished();
                 return;
             }
             mailbox = opened;
+            observer.login(null);
             state = State.TRANSACTION;
             badCommands = 0;
             onLogin.accept(ctx);
@@ -416,6 +469,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         } else {
             log.failure("login", f.cause());
             FailureKind kind = Pop3Replies.kindOf(f.cause());
+            observer.login(kind);
             if (kind == FailureKind.AUTH) {
                 authFailed(Pop3Replies.failure(kind));
                 return;
@@ -473,6 +527,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     void bodyFailed(boolean began, MailboxException cause) {
         log.failure(began ? "body after +OK" : "body", cause);
+        commandOk = false;
         if (began) {
             log.outcome("upstream-failed-mid-body");
             ctx.close();
@@ -526,6 +581,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     private void finished() {
         busy = false;
+        commandDone();
         if (ctx.channel().isActive()) {
             drain();
         }
@@ -539,6 +595,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
      */
     private void close(String outcome) {
         log.outcome(outcome);
+        commandDone();
         closing = true;
         pending.clear();
         ctx.channel().config().setAutoRead(false);

@@ -15,6 +15,8 @@
  *   <li><a href="https://www.rfc-editor.org/rfc/rfc5034">RFC 5034</a> POP3 SASL Authentication (AUTH), with
  *       <a href="https://www.rfc-editor.org/rfc/rfc4616">RFC 4616</a> PLAIN, LOGIN, and
  *       <a href="https://www.rfc-editor.org/rfc/rfc7628">RFC 7628</a> OAUTHBEARER / XOAUTH2 passed through</li>
+ *   <li>The <a href="https://www.haproxy.org/download/2.9/doc/proxy-protocol.txt">PROXY protocol</a>
+ *       v1 and v2 (Netty's HAProxy codec) on listeners that enable it, from trusted proxies only</li>
  * </ul>
  *
  * <p>Decisions where the RFCs leave room (Dovecot is the model for reply texts):
@@ -34,6 +36,10 @@
  *   <li>Credentials (USER/PASS, AUTH) are refused without TLS unless the peer is trusted; CAPA then
  *       shows STLS and neither USER nor SASL. See docs/security.md.</li>
  *   <li>Failed logins are answered after a delay and counted per connection (not as bad commands).</li>
+ *   <li>A proxied client address (from a PROXY header) is trusted for cleartext only through the
+ *       trusted networks, never as loopback.</li>
+ *   <li>Metrics hook in through {@link io.popbridge.pop3.SessionObserver}, called where a command
+ *       ends (its reply, or the end of its body) and where a session starts and ends.</li>
  * </ul>
  *
  * <p>The only public entry point is {@link io.popbridge.pop3.Pop3ServerInitializer}; everything

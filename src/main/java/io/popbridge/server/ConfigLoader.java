@@ -47,7 +47,11 @@ public final class ConfigLoader {
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
     private static final List<String> TOP =
-            List.of("listen", "listeners", "tls", "auth", "data-dir", "log-format", "upstream", "policy", "pop3");
+            List.of("listen", "listeners", "tls", "auth", "data-dir", "log-format", "upstream", "policy", "pop3",
+                    "admin", "proxy", "shutdown");
+    private static final List<String> ADMIN = List.of("enabled", "address");
+    private static final List<String> PROXY = List.of("trusted-networks");
+    private static final List<String> SHUTDOWN = List.of("grace-period");
     private static final List<String> TLS =
             List.of("hostname", "certificate", "key", "pkcs12", "pkcs12-password", "reload-interval");
     private static final List<String> AUTH = List.of("allow-cleartext", "trust-loopback", "trusted-networks",
@@ -168,7 +172,15 @@ public final class ConfigLoader {
             // FileSettings checks each of these; this is the backstop for a contract that tightened.
             throw new ConfigException(source, "policy", e.getMessage());
         }
-        return new ServerConfig(listeners, file.tls, file.dataDir, file.logFormat, file.pop3, bridge);
+        if (file.ops.trustedProxies().isEmpty() && listeners.stream().anyMatch(ListenerConfig::proxyProtocol)) {
+            throw new ConfigException(source, "proxy.trusted-networks",
+                    "missing: a listener has proxy-protocol: true, so list the proxies' networks here");
+        }
+        if (file.ops.adminEnabled()
+                && listeners.stream().anyMatch(l -> l.address().equals(file.ops.adminAddress()))) {
+            throw new ConfigException(source, "admin.address", "is also a POP3 listener's address");
+        }
+        return new ServerConfig(listeners, file.tls, file.dataDir, file.logFormat, file.pop3, bridge, file.ops);
     }
 
     /**
@@ -260,6 +272,7 @@ public final class ConfigLoader {
         RetrievePolicy retrieve;
         String hideKeyword;
         Pop3Options pop3;
+        OpsSettings ops = OpsSettings.defaults();
 
         static FileSettings read(JsonNode root) throws ConfigException {
             FileSettings s = new FileSettings();
@@ -357,7 +370,30 @@ public final class ConfigLoader {
             }
             s.pop3 = new Pop3Options(d.maxLineLength(), idle, login, maxBad, implementation,
                     SecuritySettings.auth(top.section("auth", AUTH)));
+            s.ops = ops(top);
             return s;
+        }
+
+        private static OpsSettings ops(Section top) throws ConfigException {
+            Section admin = top.section("admin", ADMIN);
+            boolean enabled = admin.bool("enabled", true);
+            InetSocketAddress address = OpsSettings.DEFAULT_ADMIN_ADDRESS;
+            String text = admin.string("address", null);
+            if (text != null) {
+                try {
+                    address = parseListen(text);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException(admin.name("address"), e.getMessage());
+                }
+            }
+            Section proxy = top.section("proxy", PROXY);
+            List<io.popbridge.pop3.CidrRange> trusted = SecuritySettings.networks(proxy, "trusted-networks");
+            Section shutdown = top.section("shutdown", SHUTDOWN);
+            Duration grace = OpsSettings.DEFAULT_SHUTDOWN_GRACE;
+            if (shutdown.has("grace-period")) {
+                grace = shutdown.zeroOrDuration("grace-period");
+            }
+            return new OpsSettings(enabled, address, trusted, grace);
         }
     }
 }

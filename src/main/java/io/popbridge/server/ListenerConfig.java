@@ -11,8 +11,10 @@ import java.util.Objects;
  * @param address where to listen
  * @param tls plain+stls, implicit-tls or plain
  * @param tlsMinVersion the oldest TLS version accepted: {@code TLSv1.2} (default), {@code TLSv1.1} or {@code TLSv1}
+ * @param proxyProtocol whether connections start with a PROXY protocol v1/v2 header (from a
+ *     trusted proxy only: {@code proxy.trusted-networks})
  */
-public record ListenerConfig(InetSocketAddress address, TlsMode tls, String tlsMinVersion) {
+public record ListenerConfig(InetSocketAddress address, TlsMode tls, String tlsMinVersion, boolean proxyProtocol) {
 
     public static final String DEFAULT_MIN_VERSION = "TLSv1.2";
     static final List<String> VERSIONS = List.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1");
@@ -26,9 +28,20 @@ public record ListenerConfig(InetSocketAddress address, TlsMode tls, String tlsM
         }
     }
 
+    /** Without the PROXY protocol. */
+    public ListenerConfig(InetSocketAddress address, TlsMode tls, String tlsMinVersion) {
+        this(address, tls, tlsMinVersion, false);
+    }
+
     /** A plain+stls listener with the default TLS versions. */
     public static ListenerConfig plainStls(InetSocketAddress address) {
         return new ListenerConfig(address, TlsMode.PLAIN_STLS, DEFAULT_MIN_VERSION);
+    }
+
+    /** The listener's name in logs and metric labels: its configured address, as {@code host:port}. */
+    public String name() {
+        String host = address.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** The TLS protocol versions offered, newest first. */

@@ -1,7 +1,11 @@
 package io.popbridge.server;
 
 import io.popbridge.bridge.ImapMailboxProvider;
+import io.popbridge.bridge.UpstreamObserver;
 import io.popbridge.demo.DemoUpstream;
+import io.popbridge.ops.AdminServer;
+import io.popbridge.ops.Metrics;
+import io.popbridge.pop3.SessionObserver;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
@@ -19,9 +23,27 @@ public final class Main implements Launcher {
     @Override
     public void start(ServerConfig config, boolean demo) throws Exception {
         ServerTls tls = config.needsCertificate() ? ServerTls.load(config.tls(), config.dataDir()) : null;
+        Metrics metrics = config.ops().adminEnabled() ? new Metrics() : null;
         BridgeServer server = BridgeServer.start(config.listeners(), tls, config.pop3(),
-                new ImapMailboxProvider(config.bridge()), 0);
-        Thread shutdown = new Thread(server::close, "popbridge-shutdown");
+                new ImapMailboxProvider(config.bridge(), metrics != null ? metrics : UpstreamObserver.NONE), 0,
+                config.ops().trustedProxies(), name -> metrics != null ? metrics.listener(name) : SessionObserver.NONE);
+        AdminServer admin;
+        try {
+            admin = metrics == null ? null : AdminServer.start(config.ops().adminAddress(), metrics, server::listening,
+                    config.bridge().upstream(), config.bridge().imap().sslContext());
+        } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        // SIGTERM / SIGINT: stop accepting, let sessions finish for the grace period, cut the rest.
+        Thread shutdown = new Thread(() -> {
+            log.info("shutting down: grace period {} s for open POP3 sessions", config.ops().shutdownGrace().toSeconds());
+            server.close(config.ops().shutdownGrace());
+            if (admin != null) {
+                admin.close();
+            }
+            log.info("popbridge stopped");
+        }, "popbridge-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         if (tls != null) {
             Signals.onHangUp(tls::reload);
@@ -35,10 +57,10 @@ public final class Main implements Launcher {
                         case PLAIN_STLS -> "plain+stls";
                         case IMPLICIT_TLS -> "implicit-tls";
                         case PLAIN -> "plain";
-                    }).append(')');
+                    }).append(config.listeners().get(i).proxyProtocol() ? ", proxy-protocol" : "").append(')');
         }
-        log.info("popbridge {} listening for POP3 on {}, upstream {}, delete policy {}, retrieve policy {}",
-                Cli.version(), listening, UpstreamUrl.format(config.bridge().upstream()),
+        log.info("popbridge {} listening for POP3 on {}{}, upstream {}, delete policy {}, retrieve policy {}",
+                Cli.version(), listening, admin == null ? "" : ", admin (metrics, health) on http://" + format(admin.localAddress()), UpstreamUrl.format(config.bridge().upstream()),
                 config.bridge().deletePolicy(), config.bridge().retrievePolicy().name().toLowerCase(java.util.Locale.ROOT));
         if (demo) {
             System.out.println(demoHelp(bound));

@@ -17,7 +17,7 @@ import java.util.Set;
 /** The {@code listeners}, {@code tls} and {@code auth} sections of the configuration, validated. */
 final class SecuritySettings {
 
-    static final List<String> LISTENER = List.of("address", "tls", "tls-min-version");
+    static final List<String> LISTENER = List.of("address", "tls", "tls-min-version", "proxy-protocol");
     static final Duration MAX_FAILURE_DELAY = Duration.ofMinutes(1);
 
     private SecuritySettings() {
@@ -53,8 +53,9 @@ final class SecuritySettings {
                         "'" + mode + "' is not plain+stls, implicit-tls or plain");
             };
             String min = entry.string("tls-min-version", ListenerConfig.DEFAULT_MIN_VERSION);
+            boolean proxy = entry.bool("proxy-protocol", false);
             try {
-                listeners.add(new ListenerConfig(bound, tls, min));
+                listeners.add(new ListenerConfig(bound, tls, min, proxy));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(entry.name("tls-min-version"), e.getMessage());
             }
@@ -110,6 +111,20 @@ final class SecuritySettings {
             throw new ConfigException(section.name(key), "cannot read " + value);
         }
         return path;
+    }
+
+    /** A list of networks such as {@code [10.0.0.0/8, "2001:db8::/32"]}; errors name the element. */
+    static List<CidrRange> networks(Section section, String key) throws ConfigException {
+        List<CidrRange> networks = new ArrayList<>();
+        List<String> texts = section.strings(key);
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                networks.add(CidrRange.parse(texts.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(section.name(key) + "[" + i + "]", e.getMessage());
+            }
+        }
+        return networks;
     }
 
     static AuthOptions auth(Section auth) throws ConfigException {

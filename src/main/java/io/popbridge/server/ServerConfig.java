@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param logFormat how logs are written
  * @param pop3 POP3 front-end settings
  * @param bridge upstream and policies
+ * @param ops admin listener, PROXY protocol trust and shutdown
  */
 public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
-        Pop3Options pop3, BridgeOptions bridge) {
+        Pop3Options pop3, BridgeOptions bridge, OpsSettings ops) {
 
     /** Loopback and an unprivileged port: exposing the bridge is an explicit decision. */
     public static final InetSocketAddress DEFAULT_LISTEN =
@@ -36,6 +37,16 @@ public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(pop3, "pop3");
         Objects.requireNonNull(bridge, "bridge");
+        Objects.requireNonNull(ops, "ops");
+        if (ops.trustedProxies().isEmpty() && listeners.stream().anyMatch(ListenerConfig::proxyProtocol)) {
+            throw new IllegalArgumentException("proxy.trusted-networks: needed when a listener has proxy-protocol: true");
+        }
+    }
+
+    /** With {@link OpsSettings#defaults()}. */
+    public ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
+            Pop3Options pop3, BridgeOptions bridge) {
+        this(listeners, tls, dataDir, logFormat, pop3, bridge, OpsSettings.defaults());
     }
 
     /** Whether any listener needs the server certificate. */

@@ -119,8 +119,26 @@ class ConfigLoaderTest {
                         "not plain+stls, implicit-tls or plain"),
                 Arguments.of(URL + "listeners:\n  - address: 127.0.0.1:995\n    tls-min-version: SSLv3\n",
                         "listeners[0].tls-min-version", "is not TLSv1.2, TLSv1.1 or TLSv1"),
+                Arguments.of(URL + "listeners:\n  - address: 127.0.0.1:995\n    proxy-protocol: yes please\n",
+                        "listeners[0].proxy-protocol", "expected true or false"),
+                Arguments.of(URL + "listeners:\n  - address: 127.0.0.1:995\n    proxy: true\n",
+                        "listeners[0].proxy", "known here: address, tls, tls-min-version, proxy-protocol"),
+                // admin, proxy, shutdown
                 Arguments.of(URL + "listeners:\n  - address: 127.0.0.1:995\n    proxy-protocol: true\n",
-                        "listeners[0].proxy-protocol", "unknown setting"),
+                        "proxy.trusted-networks", "missing"),
+                Arguments.of(URL + "listeners:\n  - address: 127.0.0.1:995\n    proxy-protocol: true\nproxy:\n"
+                        + "  trusted-networks: []\n", "proxy.trusted-networks", "missing"),
+                Arguments.of(URL + "proxy:\n  trusted-networks: 10.0.0.0/8\n", "proxy.trusted-networks", "expected a list"),
+                Arguments.of(URL + "proxy:\n  trusted-networks: [10.0.0.0/33]\n", "proxy.trusted-networks[0]",
+                        "prefix length that is not 0 to 32"),
+                Arguments.of(URL + "proxy:\n  trusted: [10.0.0.0/8]\n", "proxy.trusted", "unknown setting"),
+                Arguments.of(URL + "admin:\n  enabled: maybe\n", "admin.enabled", "expected true or false"),
+                Arguments.of(URL + "admin:\n  address: 127.0.0.1\n", "admin.address", "is not host:port"),
+                Arguments.of(URL + "admin:\n  address: 127.0.0.1:1110\n", "admin.address", "is also a POP3 listener"),
+                Arguments.of(URL + "admin:\n  port: 9110\n", "admin.port", "unknown setting"),
+                Arguments.of(URL + "shutdown:\n  grace-period: 30\n", "shutdown.grace-period", "expected a duration"),
+                Arguments.of(URL + "shutdown:\n  grace-period: 25h\n", "shutdown.grace-period", "at most 24h"),
+                Arguments.of(URL + "shutdown:\n  grace: 30s\n", "shutdown.grace", "known here: grace-period"),
                 Arguments.of(URL + "tls:\n  certificate: /nonexistent/c.pem\n", "tls.certificate", "no such file"),
                 Arguments.of(URL + "tls:\n  key: /nonexistent/k.pem\n", "tls.key", "no such file"),
                 Arguments.of(URL + "tls:\n  pkcs12: /nonexistent/s.p12\n", "tls.pkcs12", "no such file"),
@@ -208,6 +226,10 @@ class ConfigLoaderTest {
         assertEquals(DeletePolicy.HIDE, bridge.deletePolicy());
         assertEquals(RetrievePolicy.PEEK, bridge.retrievePolicy());
         assertEquals("$POP3Deleted", bridge.hideKeyword());
+        assertEquals(OpsSettings.defaults(), config.ops());
+        assertEquals(new InetSocketAddress("127.0.0.1", 9110), config.ops().adminAddress());
+        assertEquals(Duration.ofSeconds(30), config.ops().shutdownGrace());
+        assertFalse(config.listeners().get(0).proxyProtocol());
         ImapClientOptions d = ImapClientOptions.defaults();
         ImapClientOptions imap = bridge.imap();
         assertEquals(d.connectTimeout(), imap.connectTimeout());
@@ -226,6 +248,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void opsSettingsAreRead() throws Exception {
+        ServerConfig config = ConfigLoader.load(write(URL + """
+                listeners:
+                  - address: 127.0.0.1:1110
+                  - address: 127.0.0.1:1111
+                    proxy-protocol: true
+                proxy:
+                  trusted-networks: [10.0.0.0/8, "2001:db8::/32"]
+                admin:
+                  enabled: false
+                  address: "[::1]:9999"
+                shutdown:
+                  grace-period: 0s
+                """));
+        assertFalse(config.listeners().get(0).proxyProtocol());
+        assertTrue(config.listeners().get(1).proxyProtocol());
+        assertEquals(new OpsSettings(false, new InetSocketAddress("::1", 9999),
+                List.of(CidrRange.parse("10.0.0.0/8"), CidrRange.parse("2001:db8::/32")), Duration.ZERO), config.ops());
+    }
+
+    @Test
     void shippedConfigLoadsWithDefaults() throws Exception {
         Path shipped = Path.of("config/popbridge.yaml");
         ServerConfig config = ConfigLoader.load(shipped);
@@ -236,6 +279,7 @@ class ConfigLoaderTest {
         assertEquals(defaults.dataDir(), config.dataDir());
         assertEquals(defaults.logFormat(), config.logFormat());
         assertEquals(defaults.pop3(), config.pop3());
+        assertEquals(defaults.ops(), config.ops());
         assertEquals(withoutTls(defaults.bridge()), withoutTls(config.bridge()));
         assertNotNull(config.bridge().imap().sslContext());
     }
