@@ -1,6 +1,7 @@
 package io.popbridge.faults;
 
 import static io.popbridge.faults.FakeImapServer.eventually;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -258,6 +261,50 @@ class UpstreamFaultsTest {
         }
         assertEquals(Set.of(BridgeOptions.DEFAULT_HIDE_KEYWORD), store.flags(3));
         assertTrue(store.flags(1).isEmpty() && store.flags(2).isEmpty());
+    }
+
+    /**
+     * The upstream comes back with a new UIDVALIDITY (mailbox recreated, UIDs restarting at 1).
+     * Today the UIDLs change with it (they are derived from UIDVALIDITY and UID; the mapping layer
+     * will keep them stable): what must hold already is a consistent listing of the new mailbox.
+     */
+    @Test
+    void uidValidityChangeBetweenSessionsServesTheNewMailboxConsistently() throws Exception {
+        List<String> before = uidls();
+        int port = server.port();
+        server.close();
+        FakeImapServer.Store recreated = new FakeImapServer.Store(8);
+        List<byte[]> bodies = List.of(message("new one", 150), message("new two", 250), message("new three", 350),
+                message("new four", 450));
+        bodies.forEach(recreated::add);
+        store = recreated;
+        server = new FakeImapServer(recreated, port);
+        List<String> after = uidls();
+        assertEquals(4, after.size());
+        assertEquals(4, Set.copyOf(after).size(), "UIDLs must be unique");
+        assertTrue(Collections.disjoint(before, after), "a UIDL of the old mailbox names a different message now: "
+                + before + " / " + after);
+        try (Pop3TestClient pop = login()) {
+            for (int i = 1; i <= 4; i++) {
+                assertArrayEquals(bodies.get(i - 1), pop.retr(i));
+            }
+            assertTrue(pop.command("DELE 2").startsWith("+OK"));
+            assertTrue(pop.command("QUIT").startsWith("+OK"));
+        }
+        assertEquals(List.of(after.get(0), after.get(2), after.get(3)), uidls());
+        assertEquals(Set.of(BridgeOptions.DEFAULT_HIDE_KEYWORD), recreated.flags(2));
+    }
+
+    private List<String> uidls() throws Exception {
+        try (Pop3TestClient pop = login()) {
+            assertTrue(pop.command("UIDL").startsWith("+OK"));
+            List<String> uidls = new ArrayList<>();
+            for (String line : pop.lines()) {
+                uidls.add(line.split(" ")[1]);
+            }
+            assertTrue(pop.command("QUIT").startsWith("+OK"));
+            return uidls;
+        }
     }
 
     @Test
