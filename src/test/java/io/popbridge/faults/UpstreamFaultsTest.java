@@ -352,6 +352,52 @@ class UpstreamFaultsTest {
         assertTrue(store.flags(2).isEmpty() && store.flags(3).isEmpty());
     }
 
+    /** A server answering with another message's body (UID first) must not get it to the client. */
+    @Test
+    void bodyOfAnotherUidIsNeverServed() throws Exception {
+        byte[] other = store.live().get(0).body;
+        server.fault((conn, tag, command) -> {
+            if (!command.contains("BODY.PEEK[]")) {
+                return false;
+            }
+            conn.send("* 1 FETCH (UID 1 BODY[] {" + other.length + "}\r\n");
+            conn.send(other);
+            conn.send(")\r\n" + tag + " OK done\r\n");
+            return true;
+        });
+        try (Pop3TestClient pop = login()) {
+            assertTrue(pop.command("RETR 3").startsWith("-ERR"));
+            assertTrue(pop.command("NOOP").startsWith("+OK"));
+        }
+    }
+
+    /**
+     * The same with the UID after the body (servers may order FETCH items freely): the body has
+     * been streamed by the time the UID shows it is the wrong one, so the only safe outcome is a
+     * closed connection without the terminating dot.
+     */
+    @Test
+    void bodyOfAnotherUidAnnouncedAfterTheBodyIsNeverTerminated() throws Exception {
+        byte[] other = store.live().get(0).body;
+        server.fault((conn, tag, command) -> {
+            if (!command.contains("BODY.PEEK[]")) {
+                return false;
+            }
+            conn.send("* 1 FETCH (BODY[] {" + other.length + "}\r\n");
+            conn.send(other);
+            conn.send(" UID 1)\r\n" + tag + " OK done\r\n");
+            return true;
+        });
+        try (Pop3TestClient pop = login()) {
+            String status = statusOrClosed(pop, "RETR 3");
+            if (status.startsWith("+OK")) {
+                assertThrows(IOException.class, pop::body, "another message's body was terminated with '.'");
+            } else {
+                assertTrue(status.startsWith("-ERR") || status.equals(CLOSED), status);
+            }
+        }
+    }
+
     @Test
     void nonNumericLiteralLengthAnswersTempFailure() throws Exception {
         assertMalformedFetchAnswersTempFailure("* 2 FETCH (UID 2 BODY[] {12x}\r\n");
