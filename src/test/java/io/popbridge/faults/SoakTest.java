@@ -179,25 +179,42 @@ class SoakTest {
         checkMailboxes();
     }
 
-    /** New mail keeps arriving directly upstream, so mailboxes never drain: one message every 50 ms. */
+    /**
+     * New mail keeps arriving directly upstream, so mailboxes never drain: one message every 50 ms.
+     * GreenMail occasionally drops a connection under this load; the feeder then reconnects and
+     * checks whether the APPEND took effect before counting it.
+     */
     private void feed(long deadline, Random random) {
-        List<RawImap> connections = new ArrayList<>();
+        RawImap[] connections = new RawImap[USERS];
         try {
-            for (int u = 0; u < USERS; u++) {
-                connections.add(upstream.imap(user(u), password(u)));
-            }
             while (System.nanoTime() < deadline) {
                 int u = random.nextInt(USERS);
-                connections.get(u).append(message(u, appended[u].get()), null);
-                appended[u].incrementAndGet();
+                int m = appended[u].get();
+                try {
+                    if (connections[u] == null) {
+                        connections[u] = upstream.imap(user(u), password(u));
+                        if (!connections[u].ok("UID SEARCH HEADER X-Soak-Id " + id(u, m)).get(0).trim()
+                                .equals("* SEARCH")) {
+                            appended[u].incrementAndGet(); // the APPEND before the drop took effect
+                            continue;
+                        }
+                    }
+                    connections[u].append(message(u, m), null);
+                    appended[u].incrementAndGet();
+                } catch (IOException e) {
+                    log.info("soak feeder: {} dropped: {}", user(u), e.toString());
+                    connections[u] = null;
+                }
                 Thread.sleep(50);
             }
-        } catch (IOException | InterruptedException e) {
-            violations.add("feeder failed: " + e);
+        } catch (InterruptedException e) {
+            violations.add("feeder interrupted");
         } finally {
             for (RawImap c : connections) {
                 try {
-                    c.close();
+                    if (c != null) {
+                        c.close();
+                    }
                 } catch (IOException ignored) {
                     // test ends anyway
                 }
