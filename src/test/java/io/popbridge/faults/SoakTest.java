@@ -180,7 +180,7 @@ class SoakTest {
     }
 
     /**
-     * New mail keeps arriving directly upstream, so mailboxes never drain: one message every 50 ms.
+     * New mail keeps arriving directly upstream, so mailboxes never drain: one message every 100 ms.
      * GreenMail occasionally drops a connection under this load; the feeder then reconnects and
      * checks whether the APPEND took effect before counting it.
      */
@@ -205,7 +205,7 @@ class SoakTest {
                     log.info("soak feeder: {} dropped: {}", user(u), e.toString());
                     connections[u] = null;
                 }
-                Thread.sleep(50);
+                Thread.sleep(100);
             }
         } catch (InterruptedException e) {
             violations.add("feeder interrupted");
