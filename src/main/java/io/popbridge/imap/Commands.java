@@ -128,6 +128,8 @@ final class Commands {
         private long currentUid;
         private int delivered;
         private boolean listenerFailed;
+        /** Whether the current FETCH response delivered a body before its UID was known. */
+        private boolean bodyBeforeUid;
 
         FetchBody(Promise<Integer> promise, long uid, FetchBodyListener listener) {
             super(promise);
@@ -138,12 +140,19 @@ final class Commands {
         @Override
         void fetchStart(long seq) {
             currentUid = -1;
+            bodyBeforeUid = false;
         }
 
         @Override
         void fetchAttribute(FetchAttribute a) {
             if (a.name().equals("UID")) {
                 currentUid = number(a.value());
+                if (bodyBeforeUid && currentUid != uid && !listenerFailed) {
+                    // another message's octets went to the listener: fail before the reply can end
+                    listenerFailed = true;
+                    promise.tryFailure(new ImapException.Protocol("UID FETCH " + uid
+                            + " answered with the body of UID " + currentUid));
+                }
             }
         }
 
@@ -154,6 +163,7 @@ final class Commands {
                 return false;
             }
             delivered++;
+            bodyBeforeUid = currentUid < 0;
             try {
                 listener.bodyStart(start.size());
             } catch (RuntimeException e) {
