@@ -525,6 +525,25 @@ class ConfigLoaderTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("deprecation")
+    void aRouteHasItsOwnCaFile() throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("vip.popbridge.test");
+        try {
+            Path pem = dir.resolve("vip-ca.pem");
+            Files.copy(cert.certificate().toPath(), pem);
+            SslContext server = SslContextBuilder.forServer(cert.certificate(), cert.privateKey()).build();
+            ServerConfig config = ConfigLoader.load(write(URL + "routes:\n  - user: ceo@example.com\n"
+                    + "    url: imaps://vip.popbridge.test\n    ca-file: " + pem + "\n"));
+            SslContext route = config.router().route("CEO@example.com").imap().sslContext();
+            SslContext fallback = config.router().route("other@example.com").imap().sslContext();
+            assertNull(handshake(route, server, "vip.popbridge.test"), "the route's CA file is trusted");
+            assertNotNull(handshake(fallback, server, "vip.popbridge.test"), "the default upstream does not trust it");
+        } finally {
+            cert.delete();
+        }
+    }
+
     /** Runs a TLS handshake in memory; returns the client's failure, or null when it succeeded. */
     private static SSLException handshake(SslContext clientContext, SslContext serverContext, String host)
             throws SSLException {
