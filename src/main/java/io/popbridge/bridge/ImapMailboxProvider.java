@@ -21,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens POP3 mailboxes by logging into the upstream IMAP server as the user: connect on the
- * session's event loop, log in (AUTHENTICATE PLAIN or LOGIN with the password, or AUTHENTICATE
- * with a passed-through token), SELECT the mailbox, then take the snapshot with
+ * Opens POP3 mailboxes by logging into the user's upstream IMAP server as the user: choose the
+ * upstream with the {@link Router} (by the name the client sent), connect on the session's event
+ * loop, log in (AUTHENTICATE PLAIN or LOGIN with the password, or AUTHENTICATE
+ * with a passed-through token; a password login sends the name as the route's {@link LoginRewrite}
+ * makes it), SELECT the mailbox, then take the snapshot with
  * {@code UID FETCH 1:* (UID RFC822.SIZE FLAGS)}.
  *
  * <p>Credentials that could never be sent safely (CR, LF or NUL) are refused before any upstream
