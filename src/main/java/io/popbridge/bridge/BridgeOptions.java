@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * How the bridge serves POP3 from an upstream mailbox.
  *
- * @param upstream the IMAP server every user is sent to (per-user routing comes later)
- * @param imap upstream connection settings
+ * @param upstream the default IMAP server (a {@link Router} given to {@link ImapMailboxProvider} may
+ *     send users elsewhere)
+ * @param imap connection settings for the default upstream
  * @param mailbox the mailbox POP3 serves, normally INBOX
  * @param deletePolicy what DELE + QUIT does
  * @param retrievePolicy whether RETR marks \Seen

@@ -21,9 +21,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens POP3 mailboxes by logging into the upstream IMAP server as the user: connect on the
- * session's event loop, log in (AUTHENTICATE PLAIN or LOGIN with the password, or AUTHENTICATE
- * with a passed-through token), SELECT the mailbox, then take the snapshot with
+ * Opens POP3 mailboxes by logging into the user's upstream IMAP server as the user: choose the
+ * upstream with the {@link Router} (by the name the client sent), connect on the session's event
+ * loop, log in (AUTHENTICATE PLAIN or LOGIN with the password, or AUTHENTICATE
+ * with a passed-through token; a password login sends the name as the route's {@link LoginRewrite}
+ * makes it), SELECT the mailbox, then take the snapshot with
  * {@code UID FETCH 1:* (UID RFC822.SIZE FLAGS)}.
  *
  * <p>Credentials that could never be sent safely (CR, LF or NUL) are refused before any upstream
@@ -37,7 +39,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private final BridgeOptions options;
     private final SizeCorrections sizes = new SizeCorrections(100_000);
     private final UpstreamObserver observer;
-    private final String upstreamName;
+    private final Router router;
 
     public ImapMailboxProvider(BridgeOptions options) {
         this(options, UpstreamObserver.NONE);
@@ -45,9 +47,17 @@ public final class ImapMailboxProvider implements MailboxProvider {
 
     /** As {@link #ImapMailboxProvider(BridgeOptions)}, telling {@code observer} about upstream work. */
     public ImapMailboxProvider(BridgeOptions options, UpstreamObserver observer) {
+        this(options, Router.single(new Route(options.upstream(), options.imap(), LoginRewrite.AS_IS)), observer);
+    }
+
+    /**
+     * Sends each user to the upstream {@code router} chooses for the name the client sent;
+     * {@code options} gives the mailbox and policies (its upstream is not used).
+     */
+    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer) {
         this.options = Objects.requireNonNull(options, "options");
+        this.router = Objects.requireNonNull(router, "router");
         this.observer = Objects.requireNonNull(observer, "observer");
-        this.upstreamName = options.upstream().host() + ":" + options.upstream().port();
     }
 
     @Override
@@ -57,14 +67,20 @@ public final class ImapMailboxProvider implements MailboxProvider {
             return refused(context, new MailboxException(FailureKind.AUTH,
                     "credentials contain CR, LF or NUL; not sent upstream"));
         }
-        return open(context, credentials.userName(), client -> client.login(credentials.user(),
+        String user = credentials.userName();
+        Route route = router.route(user);
+        return open(context, route, user, client -> client.login(route.login().apply(credentials.user()),
                 credentials.password()), credentials::wipe);
     }
 
-    /** Passes the token mechanism through with AUTHENTICATE; the upstream must advertise it. */
+    /**
+     * Passes the token mechanism through with AUTHENTICATE; the upstream must advertise it. The
+     * route is chosen by {@link TokenLogin#user()}; the token itself is sent unchanged (a login
+     * rewrite cannot apply inside it).
+     */
     @Override
     public Future<Mailbox> open(TokenLogin login, SessionContext context) {
-        return open(context, login.user(), client -> client.authenticate(login.mechanism(), login.initialResponse()),
+        return open(context, router.route(login.user()), login.user(), client -> client.authenticate(login.mechanism(), login.initialResponse()),
                 login::wipe);
     }
 
@@ -77,16 +93,17 @@ public final class ImapMailboxProvider implements MailboxProvider {
      * Connect, {@code login}, {@code wipe} (right after the login command is encoded, or on a
      * connect failure), then select and snapshot.
      */
-    private Future<Mailbox> open(SessionContext context, String user, Function<ImapClient, Future<Void>> login,
+    private Future<Mailbox> open(SessionContext context, Route route, String user, Function<ImapClient, Future<Void>> login,
             Runnable wipe) {
         Promise<Mailbox> promise = context.eventLoop().newPromise();
         long connectStart = System.nanoTime();
-        ImapClient.connect(context.eventLoop(), options.upstream(), options.imap()).addListener(connected -> {
+        String upstreamName = route.label();
+        ImapClient.connect(context.eventLoop(), route.endpoint(), route.imap()).addListener(connected -> {
             observer.connected(upstreamName, connected.isSuccess(), System.nanoTime() - connectStart);
             if (!connected.isSuccess()) {
                 observer.error(upstreamName, "connect");
                 wipe.run();
-                MailboxException failure = Failures.upstream("connect to " + options.upstream().host(),
+                MailboxException failure = Failures.upstream("connect to " + route.endpoint().host(),
                         connected.cause());
                 log.warn("mailbox open failed: {}", failure.getMessage());
                 promise.setFailure(failure);
@@ -114,7 +131,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
                         fail(client, promise, Failures.upstream("select " + options.mailbox(), selected.cause()));
                         return;
                     }
-                    takeSnapshot(client, context.eventLoop(), user, (SelectedMailbox) selected.getNow(), promise);
+                    takeSnapshot(client, context.eventLoop(), upstreamName, user, (SelectedMailbox) selected.getNow(), promise);
                 });
             });
         });
@@ -130,10 +147,9 @@ public final class ImapMailboxProvider implements MailboxProvider {
         return false;
     }
 
-    private void takeSnapshot(ImapClient client, EventLoop loop, String user, SelectedMailbox selected,
-            Promise<Mailbox> promise) {
-        String mailboxKey = SizeCorrections.mailboxKey(options.upstream().host() + ":" + options.upstream().port(),
-                user, options.mailbox(), selected.uidValidity());
+    private void takeSnapshot(ImapClient client, EventLoop loop, String upstreamName, String user,
+            SelectedMailbox selected, Promise<Mailbox> promise) {
+        String mailboxKey = SizeCorrections.mailboxKey(upstreamName, user, options.mailbox(), selected.uidValidity());
         SizeCorrections.View learnt = sizes.view(mailboxKey, () -> observer.sizeCorrected(upstreamName));
         if (selected.exists() == 0) {
             // "1:*" on an empty mailbox is an error on some servers; there is nothing to list anyway.

@@ -10,7 +10,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.popbridge.bridge.BridgeOptions;
 import io.popbridge.bridge.DeletePolicy;
+import io.popbridge.bridge.LoginRewrite;
 import io.popbridge.bridge.RetrievePolicy;
+import io.popbridge.bridge.Route;
+import io.popbridge.bridge.Router;
 import io.popbridge.imap.ImapClientOptions;
 import io.popbridge.imap.UpstreamEndpoint;
 import io.popbridge.pop3.Pop3Options;
@@ -20,9 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -48,7 +55,7 @@ public final class ConfigLoader {
 
     private static final List<String> TOP =
             List.of("listen", "listeners", "tls", "auth", "data-dir", "log-format", "upstream", "policy", "pop3",
-                    "admin", "proxy", "shutdown");
+                    "admin", "proxy", "shutdown", "routes");
     private static final List<String> ADMIN = List.of("enabled", "address");
     private static final List<String> PROXY = List.of("trusted-networks");
     private static final List<String> SHUTDOWN = List.of("grace-period");
@@ -58,7 +65,9 @@ public final class ConfigLoader {
             "failure-delay", "max-failures", "token-mechanisms");
     private static final List<String> UPSTREAM =
             List.of("url", "allow-plaintext", "ca-file", "pin-sha256", "connect-timeout", "command-timeout",
-                    "mailbox");
+                    "mailbox", "login");
+    private static final List<String> ROUTE =
+            List.of("domain", "user", "url", "allow-plaintext", "ca-file", "pin-sha256", "login");
     private static final List<String> POLICY = List.of("delete", "retrieve", "hide-keyword");
     private static final List<String> POP3 = List.of("idle-timeout", "login-timeout", "max-bad-commands", "implementation");
 
@@ -158,13 +167,26 @@ public final class ConfigLoader {
                     "missing: an upstream IMAP server is needed (or pass --upstream URL or --demo)");
         }
 
-        SslContext ssl = upstream.security() == UpstreamEndpoint.Security.PLAIN ? null : clientTls(file.caFile, source);
-        ImapClientOptions defaults = ImapClientOptions.defaults();
-        ImapClientOptions imap = new ImapClientOptions(file.connectTimeout, file.commandTimeout,
-                defaults.maxLineLength(), defaults.maxLiteralSize(), ssl).withPublicKeyPins(file.pins);
-        if (!file.pins.isEmpty() && ssl == null) {
-            throw new ConfigException(source, "upstream.pin-sha256", "pins need a TLS upstream (imaps:// or imap+starttls://)");
+        Route fallback = route(upstream, file.upstream, file, source);
+        ImapClientOptions imap = fallback.imap();
+        Map<String, Route> users = new LinkedHashMap<>();
+        Map<String, Route> domains = new LinkedHashMap<>();
+        for (RouteSpec spec : file.routes) {
+            UpstreamEndpoint endpoint;
+            try {
+                endpoint = UpstreamUrl.parse(spec.upstream.url,
+                        spec.upstream.allowPlaintext || overrides.allowPlaintextUpstream());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(source, spec.upstream.prefix + "url", e.getMessage());
+            }
+            Route route = route(endpoint, spec.upstream, file, source);
+            if (spec.user != null) {
+                users.put(spec.user, route);
+            } else {
+                domains.put(spec.domain, route);
+            }
         }
+        Router router = new Router(fallback, users, domains);
         BridgeOptions bridge;
         try {
             bridge = new BridgeOptions(upstream, imap, file.mailbox, file.delete, file.retrieve, file.hideKeyword);
@@ -180,7 +202,23 @@ public final class ConfigLoader {
                 && listeners.stream().anyMatch(l -> l.address().equals(file.ops.adminAddress()))) {
             throw new ConfigException(source, "admin.address", "is also a POP3 listener's address");
         }
-        return new ServerConfig(listeners, file.tls, file.dataDir, file.logFormat, file.pop3, bridge, file.ops);
+        return new ServerConfig(listeners, file.tls, file.dataDir, file.logFormat, file.pop3, bridge, file.ops,
+                router);
+    }
+
+    /** The route to {@code endpoint} with the TLS settings of {@code spec} and the file's timeouts. */
+    private static Route route(UpstreamEndpoint endpoint, UpstreamSpec spec, FileSettings file, String source)
+            throws ConfigException {
+        SslContext ssl = endpoint.security() == UpstreamEndpoint.Security.PLAIN
+                ? null : clientTls(spec.caFile, source, spec.prefix);
+        if (!spec.pins.isEmpty() && ssl == null) {
+            throw new ConfigException(source, spec.prefix + "pin-sha256",
+                    "pins need a TLS upstream (imaps:// or imap+starttls://)");
+        }
+        ImapClientOptions defaults = ImapClientOptions.defaults();
+        ImapClientOptions imap = new ImapClientOptions(file.connectTimeout, file.commandTimeout,
+                defaults.maxLineLength(), defaults.maxLiteralSize(), ssl).withPublicKeyPins(spec.pins);
+        return new Route(endpoint, imap, spec.login);
     }
 
     /**
@@ -188,6 +226,11 @@ public final class ConfigLoader {
      * 1.2, host name verification on.
      */
     static SslContext clientTls(Path caFile, String source) throws ConfigException {
+        return clientTls(caFile, source, "upstream.");
+    }
+
+    /** As {@link #clientTls(Path, String)}; errors name the keys under {@code prefix}. */
+    static SslContext clientTls(Path caFile, String source, String prefix) throws ConfigException {
         SslContextBuilder builder = SslContextBuilder.forClient()
                 .sslProvider(SslProvider.JDK)
                 .protocols("TLSv1.3", "TLSv1.2")
@@ -200,10 +243,10 @@ public final class ConfigLoader {
         } catch (Exception e) {
             String why = rootMessage(e);
             if (caFile != null) {
-                throw new ConfigException(source, "upstream.ca-file",
+                throw new ConfigException(source, prefix + "ca-file",
                         "cannot use " + caFile + " as a PEM CA bundle: " + why);
             }
-            throw new ConfigException(source, "upstream.url", "cannot set up TLS: " + why);
+            throw new ConfigException(source, prefix + "url", "cannot set up TLS: " + why);
         }
     }
 
@@ -255,6 +298,96 @@ public final class ConfigLoader {
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
+    /**
+     * One upstream's connection settings as written in the file ({@code upstream:} or a route).
+     *
+     * @param prefix the keys' prefix in errors, as in {@code routes[2].}
+     */
+    private record UpstreamSpec(String prefix, String url, boolean allowPlaintext, Path caFile, Set<String> pins,
+            LoginRewrite login) {
+
+        static UpstreamSpec read(Section section) throws ConfigException {
+            String url = section.string("url", null);
+            boolean allowPlaintext = section.bool("allow-plaintext", false);
+            Path caFile = null;
+            String ca = section.string("ca-file", null);
+            if (ca != null) {
+                caFile = Path.of(ca);
+                if (!Files.isRegularFile(caFile)) {
+                    throw new ConfigException(section.name("ca-file"), "no such file: " + ca);
+                }
+                if (!Files.isReadable(caFile)) {
+                    throw new ConfigException(section.name("ca-file"), "cannot read " + ca);
+                }
+            }
+            List<String> pinList = section.strings("pin-sha256");
+            Set<String> pins;
+            try {
+                pins = ImapClientOptions.defaults().withPublicKeyPins(new LinkedHashSet<>(pinList)).publicKeyPins();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(section.name("pin-sha256"),
+                        "each pin is the base64 SHA-256 of a SubjectPublicKeyInfo (44 characters ending in =)");
+            }
+            LoginRewrite login;
+            try {
+                login = LoginRewrite.parse(section.string("login", "as-is"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(section.name("login"), e.getMessage());
+            }
+            return new UpstreamSpec(section.name(""), url, allowPlaintext, caFile, pins, login);
+        }
+    }
+
+    /** One {@code routes:} entry: exactly one of {@code domain} and {@code user} (lower case). */
+    private record RouteSpec(String domain, String user, UpstreamSpec upstream) {
+    }
+
+    private static List<RouteSpec> routes(Section top) throws ConfigException {
+        List<RouteSpec> routes = new ArrayList<>();
+        Map<String, String> seen = new HashMap<>();
+        for (Section entry : top.sections("routes", ROUTE)) {
+            String domain = entry.string("domain", null);
+            String user = entry.string("user", null);
+            if (domain != null && user != null) {
+                throw new ConfigException(entry.name("user"), "a route has either domain or user, not both");
+            }
+            if (domain == null && user == null) {
+                throw new ConfigException(entry.name("domain"),
+                        "missing: a route needs domain (example.com) or user (alice@example.com)");
+            }
+            String key;
+            String match;
+            if (domain != null) {
+                domain = domain.toLowerCase(Locale.ROOT);
+                if (domain.startsWith("@")) {
+                    throw new ConfigException(entry.name("domain"), "write the domain without @, as in example.com");
+                }
+                if (domain.contains("@") || domain.chars().anyMatch(Character::isWhitespace)) {
+                    throw new ConfigException(entry.name("domain"), "'" + domain + "' is not a domain");
+                }
+                key = entry.name("domain");
+                match = "domain " + domain;
+            } else {
+                user = user.toLowerCase(Locale.ROOT);
+                if (user.chars().anyMatch(Character::isWhitespace)) {
+                    throw new ConfigException(entry.name("user"), "'" + user + "' contains white space");
+                }
+                key = entry.name("user");
+                match = "user " + user;
+            }
+            String earlier = seen.putIfAbsent(match, key);
+            if (earlier != null) {
+                throw new ConfigException(key, "duplicate " + match + " (also in " + earlier + ")");
+            }
+            UpstreamSpec upstream = UpstreamSpec.read(entry);
+            if (upstream.url == null) {
+                throw new ConfigException(entry.name("url"), "missing: the route's upstream, as in imaps://mail.example.com");
+            }
+            routes.add(new RouteSpec(domain, user, upstream));
+        }
+        return List.copyOf(routes);
+    }
+
     /** The file's settings, each validated, with defaults filled in. */
     private static final class FileSettings {
         List<ListenerConfig> listeners = List.of(ListenerConfig.plainStls(ServerConfig.DEFAULT_LISTEN));
@@ -263,8 +396,8 @@ public final class ConfigLoader {
         LogFormat logFormat = LogFormat.TEXT;
         String url;
         boolean allowPlaintext;
-        Path caFile;
-        Set<String> pins = Set.of();
+        UpstreamSpec upstream;
+        List<RouteSpec> routes = List.of();
         Duration connectTimeout;
         Duration commandTimeout;
         String mailbox;
@@ -306,29 +439,14 @@ public final class ConfigLoader {
             };
 
             Section upstream = top.section("upstream", UPSTREAM);
-            s.url = upstream.string("url", null);
-            s.allowPlaintext = upstream.bool("allow-plaintext", false);
-            String caFile = upstream.string("ca-file", null);
-            if (caFile != null) {
-                s.caFile = Path.of(caFile);
-                if (!Files.isRegularFile(s.caFile)) {
-                    throw new ConfigException(upstream.name("ca-file"), "no such file: " + caFile);
-                }
-                if (!Files.isReadable(s.caFile)) {
-                    throw new ConfigException(upstream.name("ca-file"), "cannot read " + caFile);
-                }
-            }
-            List<String> pins = upstream.strings("pin-sha256");
-            try {
-                s.pins = ImapClientOptions.defaults().withPublicKeyPins(new LinkedHashSet<>(pins)).publicKeyPins();
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(upstream.name("pin-sha256"),
-                        "each pin is the base64 SHA-256 of a SubjectPublicKeyInfo (44 characters ending in =)");
-            }
+            s.upstream = UpstreamSpec.read(upstream);
+            s.url = s.upstream.url;
+            s.allowPlaintext = s.upstream.allowPlaintext;
             ImapClientOptions imapDefaults = ImapClientOptions.defaults();
             s.connectTimeout = upstream.duration("connect-timeout", imapDefaults.connectTimeout());
             s.commandTimeout = upstream.duration("command-timeout", imapDefaults.commandTimeout());
             s.mailbox = upstream.string("mailbox", "INBOX");
+            s.routes = routes(top);
 
             Section policy = top.section("policy", POLICY);
             String delete = policy.string("delete", "hide");

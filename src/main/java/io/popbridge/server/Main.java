@@ -25,7 +25,7 @@ public final class Main implements Launcher {
         ServerTls tls = config.needsCertificate() ? ServerTls.load(config.tls(), config.dataDir()) : null;
         Metrics metrics = config.ops().adminEnabled() ? new Metrics() : null;
         BridgeServer server = BridgeServer.start(config.listeners(), tls, config.pop3(),
-                new ImapMailboxProvider(config.bridge(), metrics != null ? metrics : UpstreamObserver.NONE), 0,
+                new ImapMailboxProvider(config.bridge(), config.router(), metrics != null ? metrics : UpstreamObserver.NONE), 0,
                 config.ops().trustedProxies(), name -> metrics != null ? metrics.listener(name) : SessionObserver.NONE);
         AdminServer admin;
         try {
@@ -59,8 +59,9 @@ public final class Main implements Launcher {
                         case PLAIN -> "plain";
                     }).append(config.listeners().get(i).proxyProtocol() ? ", proxy-protocol" : "").append(')');
         }
-        log.info("popbridge {} listening for POP3 on {}{}, upstream {}, delete policy {}, retrieve policy {}",
+        log.info("popbridge {} listening for POP3 on {}{}, upstream {}{}, delete policy {}, retrieve policy {}",
                 Cli.version(), listening, admin == null ? "" : ", admin (metrics, health) on http://" + format(admin.localAddress()), UpstreamUrl.format(config.bridge().upstream()),
+                config.router().size() == 0 ? "" : " (+ " + config.router().size() + " routes)",
                 config.bridge().deletePolicy(), config.bridge().retrievePolicy().name().toLowerCase(java.util.Locale.ROOT));
         if (demo) {
             System.out.println(demoHelp(bound));

@@ -1,6 +1,9 @@
 package io.popbridge.server;
 
 import io.popbridge.bridge.BridgeOptions;
+import io.popbridge.bridge.LoginRewrite;
+import io.popbridge.bridge.Route;
+import io.popbridge.bridge.Router;
 import io.popbridge.pop3.Pop3Options;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -18,9 +21,10 @@ import java.util.Objects;
  * @param pop3 POP3 front-end settings
  * @param bridge upstream and policies
  * @param ops admin listener, PROXY protocol trust and shutdown
+ * @param router the upstream of each user; its fallback is the {@code upstream:} section
  */
 public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
-        Pop3Options pop3, BridgeOptions bridge, OpsSettings ops) {
+        Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router) {
 
     /** Loopback and an unprivileged port: exposing the bridge is an explicit decision. */
     public static final InetSocketAddress DEFAULT_LISTEN =
@@ -38,9 +42,17 @@ public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path
         Objects.requireNonNull(pop3, "pop3");
         Objects.requireNonNull(bridge, "bridge");
         Objects.requireNonNull(ops, "ops");
+        Objects.requireNonNull(router, "router");
         if (ops.trustedProxies().isEmpty() && listeners.stream().anyMatch(ListenerConfig::proxyProtocol)) {
             throw new IllegalArgumentException("proxy.trusted-networks: needed when a listener has proxy-protocol: true");
         }
+    }
+
+    /** Every user on {@code bridge.upstream()}. */
+    public ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
+            Pop3Options pop3, BridgeOptions bridge, OpsSettings ops) {
+        this(listeners, tls, dataDir, logFormat, pop3, bridge, ops,
+                Router.single(new Route(bridge.upstream(), bridge.imap(), LoginRewrite.AS_IS)));
     }
 
     /** With {@link OpsSettings#defaults()}. */

@@ -55,6 +55,33 @@ class ConfigLoaderTest {
         assertEquals(java.util.Set.of(PIN), config.bridge().imap().publicKeyPins());
     }
 
+    @Test
+    void routesChooseTheUpstreamPerUser() throws Exception {
+        ServerConfig config = ConfigLoader.parse(URL + "  login: strip-domain\n"
+                + "routes:\n"
+                + "  - domain: Example.ORG\n    url: imaps://org.example.net:1993\n"
+                + "  - user: Boss@example.org\n    url: imap+starttls://boss.example.net\n    login: strip-domain\n"
+                + "  - domain: plain.example\n    url: imap://127.0.0.1:1143\n    allow-plaintext: true\n"
+                + "    login: as-is\n", "test.yaml", ConfigLoader.Overrides.NONE);
+        io.popbridge.bridge.Router router = config.router();
+        assertEquals(3, router.size());
+        io.popbridge.bridge.Route fallback = router.route("someone@elsewhere.example");
+        assertEquals("mail.example.com:993", fallback.label());
+        assertEquals(io.popbridge.bridge.LoginRewrite.STRIP_DOMAIN, fallback.login());
+        assertNotNull(fallback.imap().sslContext());
+        io.popbridge.bridge.Route org = router.route("carol@EXAMPLE.org");
+        assertEquals("org.example.net:1993", org.label());
+        assertEquals(io.popbridge.bridge.LoginRewrite.AS_IS, org.login());
+        io.popbridge.bridge.Route boss = router.route("boss@example.ORG");
+        assertEquals("boss.example.net:143", boss.label());
+        assertEquals(Security.STARTTLS, boss.endpoint().security());
+        assertEquals(io.popbridge.bridge.LoginRewrite.STRIP_DOMAIN, boss.login());
+        io.popbridge.bridge.Route plain = router.route("x@plain.example");
+        assertEquals(Security.PLAIN, plain.endpoint().security());
+        assertNull(plain.imap().sslContext());
+        assertEquals(0, ConfigLoader.parse(URL, "test.yaml", ConfigLoader.Overrides.NONE).router().size());
+    }
+
     @TempDir
     Path dir;
 
@@ -158,7 +185,32 @@ class ConfigLoaderTest {
                 Arguments.of(URL + "auth:\n  max-failures: 0\n", "auth.max-failures", "from 1 to 100"),
                 Arguments.of(URL + "auth:\n  token-mechanisms: [XOAUTH2, GSSAPI]\n", "auth.token-mechanisms[1]",
                         "'GSSAPI' is not XOAUTH2 or OAUTHBEARER"),
-                Arguments.of(URL + "auth:\n  token-mechanisms: XOAUTH2\n", "auth.token-mechanisms", "expected a list"));
+                Arguments.of(URL + "auth:\n  token-mechanisms: XOAUTH2\n", "auth.token-mechanisms", "expected a list"),
+                Arguments.of(URL + "  login: strip\n", "upstream.login", "'strip' is not a login rewrite"),
+                Arguments.of(URL + "routes: imaps://b.example\n", "routes", "expected a list of mappings"),
+                Arguments.of(URL + "routes:\n  - domain: a.example\n    user: x@a.example\n    url: imaps://b.example\n",
+                        "routes[0].user", "either domain or user, not both"),
+                Arguments.of(URL + "routes:\n  - url: imaps://b.example\n", "routes[0].domain", "missing"),
+                Arguments.of(URL + "routes:\n  - domain: a.example\n", "routes[0].url", "missing"),
+                Arguments.of(URL + "routes:\n  - domain: a.example\n    url: pop3://b.example\n", "routes[0].url",
+                        "unsupported scheme 'pop3'"),
+                Arguments.of(URL + "routes:\n  - domain: a.example\n    url: imap://b.example\n", "routes[0].url",
+                        "in clear"),
+                Arguments.of(URL + "routes:\n  - domain: a.example\n    url: imaps://b.example\n    login: strip\n",
+                        "routes[0].login", "expected as-is or strip-domain"),
+                Arguments.of(URL + "routes:\n  - domain: a.example\n    url: imaps://b.example\n"
+                        + "  - domain: A.Example\n    url: imaps://c.example\n", "routes[1].domain",
+                        "duplicate domain a.example (also in routes[0].domain)"),
+                Arguments.of(URL + "routes:\n  - user: X@a.example\n    url: imaps://b.example\n"
+                        + "  - user: x@A.example\n    url: imaps://c.example\n", "routes[1].user", "duplicate user"),
+                Arguments.of(URL + "routes:\n  - domain: '@a.example'\n    url: imaps://b.example\n",
+                        "routes[0].domain", "without @"),
+                Arguments.of(URL + "routes:\n  - domain: a.example\n    url: imaps://b.example\n    ca-file: /nonexistent/ca.pem\n",
+                        "routes[0].ca-file", "no such file"),
+                Arguments.of(URL + "routes:\n  - domain: a.example\n    url: imap://b.example\n    allow-plaintext: true\n"
+                        + "    pin-sha256: [ \"" + PIN + "\" ]\n", "routes[0].pin-sha256", "need a TLS upstream"),
+                Arguments.of(URL + "routes:\n  - domain: a.example\n    url: imaps://b.example\n    mailbox: X\n",
+                        "routes[0].mailbox", "unknown setting"));
     }
 
     @ParameterizedTest
@@ -468,6 +520,25 @@ class ConfigLoaderTest {
             assertNull(handshake(trusting, server, "mail.popbridge.test"), "the CA file is trusted");
             assertNotNull(handshake(jdkDefault, server, "mail.popbridge.test"), "not in the JDK trust store");
             assertNotNull(handshake(trusting, server, "other.popbridge.test"), "host name is verified");
+        } finally {
+            cert.delete();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void aRouteHasItsOwnCaFile() throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("vip.popbridge.test");
+        try {
+            Path pem = dir.resolve("vip-ca.pem");
+            Files.copy(cert.certificate().toPath(), pem);
+            SslContext server = SslContextBuilder.forServer(cert.certificate(), cert.privateKey()).build();
+            ServerConfig config = ConfigLoader.load(write(URL + "routes:\n  - user: ceo@example.com\n"
+                    + "    url: imaps://vip.popbridge.test\n    ca-file: " + pem + "\n"));
+            SslContext route = config.router().route("CEO@example.com").imap().sslContext();
+            SslContext fallback = config.router().route("other@example.com").imap().sslContext();
+            assertNull(handshake(route, server, "vip.popbridge.test"), "the route's CA file is trusted");
+            assertNotNull(handshake(fallback, server, "vip.popbridge.test"), "the default upstream does not trust it");
         } finally {
             cert.delete();
         }
