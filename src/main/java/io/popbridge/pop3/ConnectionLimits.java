@@ -3,6 +3,7 @@ package io.popbridge.pop3;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +23,32 @@ public final class ConnectionLimits {
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
 
+    private final AuthPenalty penalty;
+
     public ConnectionLimits(LimitOptions options) {
+        this(options, new AuthPenalty());
+    }
+
+    ConnectionLimits(LimitOptions options, AuthPenalty penalty) {
         this.options = Objects.requireNonNull(options, "options");
+        this.penalty = options.authPenalty() ? penalty : null;
+    }
+
+    /**
+     * A login from {@code client} failed: the delay before its reply, at least {@code base}, longer
+     * after recent failures from the same address when the penalty is on.
+     */
+    Duration loginFailed(SocketAddress client, Duration base) {
+        InetAddress address = ip(client);
+        return penalty == null || address == null ? base : penalty.failed(address, base);
+    }
+
+    /** A login from {@code client} succeeded: its address's penalty is forgotten. */
+    void loginSucceeded(SocketAddress client) {
+        InetAddress address = ip(client);
+        if (penalty != null && address != null) {
+            penalty.succeeded(address);
+        }
     }
 
     public LimitOptions options() {

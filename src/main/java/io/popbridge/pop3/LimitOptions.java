@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param maxSessionsPerUser logged-in sessions per user name (case-insensitive)
  * @param loginDeadline absolute time from the greeting by which a client must be logged in, whatever
  *     it sends meanwhile (zero disables it)
+ * @param authPenalty whether failed logins from one client address wait longer and longer
+ *     (2, 4, 8, 15 s; see {@link AuthPenalty})
  */
 public record LimitOptions(int maxConnections, int maxConnectionsPerAddress, int maxSessionsPerUser,
-        Duration loginDeadline) {
+        Duration loginDeadline, boolean authPenalty) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 50;
@@ -32,10 +34,10 @@ public record LimitOptions(int maxConnections, int maxConnectionsPerAddress, int
         }
     }
 
-    /** 10000 connections, 50 per address, 10 sessions per user, 2 minutes to log in. */
+    /** 10000 connections, 50 per address, 10 sessions per user, 2 minutes to log in, penalty on. */
     public static LimitOptions defaults() {
         return new LimitOptions(DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-                DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_LOGIN_DEADLINE);
+                DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_LOGIN_DEADLINE, true);
     }
 
     private static void requirePositive(int value, String setting) {

@@ -538,6 +538,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
                 loginDeadline = null;
             }
             observer.login(null);
+            limits.loginSucceeded(ClientAddress.of(ctx.channel()));
             state = State.TRANSACTION;
             badCommands = 0;
             onLogin.accept(ctx);
@@ -573,7 +574,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             }
             finished();
         };
-        java.time.Duration delay = options.auth().failureDelay();
+        java.time.Duration delay = limits.loginFailed(ClientAddress.of(ctx.channel()), options.auth().failureDelay());
         if (delay.isZero()) {
             answer.run();
         } else {

@@ -65,7 +65,7 @@ public final class ConfigLoader {
     private static final List<String> TLS =
             List.of("hostname", "certificate", "key", "pkcs12", "pkcs12-password", "reload-interval");
     private static final List<String> AUTH = List.of("allow-cleartext", "trust-loopback", "trusted-networks",
-            "failure-delay", "max-failures", "token-mechanisms");
+            "failure-delay", "max-failures", "token-mechanisms", "penalty");
     private static final List<String> UPSTREAM =
             List.of("url", "allow-plaintext", "ca-file", "pin-sha256", "connect-timeout", "command-timeout",
                     "mailbox", "login");
@@ -500,7 +500,7 @@ public final class ConfigLoader {
                     limits.integer("max-connections-per-address", LimitOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
                             1, 1_000_000),
                     limits.integer("max-sessions-per-user", LimitOptions.DEFAULT_MAX_SESSIONS_PER_USER, 1, 10_000),
-                    deadline);
+                    deadline, top.section("auth", AUTH).bool("penalty", true));
             s.pop3 = new Pop3Options(d.maxLineLength(), idle, login, maxBad, implementation,
                     SecuritySettings.auth(top.section("auth", AUTH)), limitOptions);
             s.ops = ops(top);

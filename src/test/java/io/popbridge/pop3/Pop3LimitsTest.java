@@ -87,7 +87,7 @@ class Pop3LimitsTest {
 
     @Test
     void perAddressLimitRefusesExactlyTheNextConnectionAndFreesOnClose() throws Exception {
-        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 2, 10, Duration.ZERO));
+        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 2, 10, Duration.ZERO, false));
         Pop3Options options = options(limits.options());
         InetSocketAddress a = address("192.0.2.1");
         Client first = new Client(options, limits, a);
@@ -114,7 +114,7 @@ class Pop3LimitsTest {
 
     @Test
     void overallLimitCountsEveryAddressAndEveryInitializer() throws Exception {
-        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(3, 50, 10, Duration.ZERO));
+        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(3, 50, 10, Duration.ZERO, false));
         Pop3Options options = options(limits.options());
         List<Client> open = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
@@ -134,7 +134,7 @@ class Pop3LimitsTest {
 
     @Test
     void perUserLimitAnswersInUseBeforeOpeningAndFreesWhenASessionEnds() throws Exception {
-        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 50, 2, Duration.ZERO));
+        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 50, 2, Duration.ZERO, false));
         Pop3Options options = options(limits.options());
         Client one = new Client(options, limits, address("203.0.113.1"));
         Client two = new Client(options, limits, address("203.0.113.2"));
@@ -166,7 +166,7 @@ class Pop3LimitsTest {
 
     @Test
     void failedLoginDoesNotHoldASessionSlot() throws Exception {
-        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 50, 1, Duration.ZERO));
+        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 50, 1, Duration.ZERO, false));
         Client c = new Client(options(limits.options()), limits, address("203.0.113.5"));
         c.out();
         assertEquals("+OK\r\n", c.send("USER bob"));
@@ -178,7 +178,7 @@ class Pop3LimitsTest {
 
     @Test
     void loginDeadlineClosesAClientThatKeepsSendingCommands() throws Exception {
-        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 50, 10, Duration.ofSeconds(30)));
+        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 50, 10, Duration.ofSeconds(30), false));
         Client c = new Client(options(limits.options()), limits, address("203.0.113.6"));
         assertEquals(GREETING, c.out());
         for (int i = 0; i < 5; i++) {
@@ -199,7 +199,7 @@ class Pop3LimitsTest {
 
     @Test
     void loginDeadlineDoesNotApplyAfterLogin() throws Exception {
-        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 50, 10, Duration.ofSeconds(30)));
+        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 50, 10, Duration.ofSeconds(30), false));
         Client c = new Client(options(limits.options()), limits, address("203.0.113.7"));
         c.out();
         c.login("bob", "+OK Logged in.\r\n");
@@ -209,15 +209,90 @@ class Pop3LimitsTest {
         assertEquals("+OK 0 0\r\n", c.send("STAT"));
     }
 
+    /** A clock for the penalty's memory; moved by the test only. */
+    private static final class FakeTicker implements com.github.benmanes.caffeine.cache.Ticker {
+        long nanos;
+
+        @Override
+        public long read() {
+            return nanos;
+        }
+    }
+
+    /** Sends a wrong password and returns the seconds (of embedded time) until the reply appeared. */
+    private static int failedLoginDelaySeconds(Client c) {
+        assertEquals("+OK\r\n", c.send("USER bob"));
+        assertEquals("", c.send("PASS wrong"), "the reply waits");
+        for (int s = 1; s <= 60; s++) {
+            c.ch.advanceTimeBy(1, TimeUnit.SECONDS);
+            c.ch.runScheduledPendingTasks();
+            String out = c.out();
+            if (!out.isEmpty()) {
+                assertEquals("-ERR [AUTH] Authentication failed.\r\n", out);
+                return s;
+            }
+        }
+        throw new AssertionError("no reply");
+    }
+
+    @Test
+    void penaltyGrowsPerAddressAcrossConnectionsAndResetsAfterSuccess() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        LimitOptions limitOptions = new LimitOptions(100, 50, 10, Duration.ZERO, true);
+        ConnectionLimits limits = new ConnectionLimits(limitOptions, new AuthPenalty(ticker));
+        Pop3Options options = options(limitOptions);
+        InetSocketAddress a = address("192.0.2.50");
+        Client first = new Client(options, limits, a);
+        first.out();
+        assertEquals(2, failedLoginDelaySeconds(first));
+        assertEquals(4, failedLoginDelaySeconds(first));
+        assertEquals(8, failedLoginDelaySeconds(first)); // the 3rd failure closes this connection
+        first.ch.runPendingTasks();
+        assertFalse(first.ch.isActive());
+        // a new connection from the same address keeps the penalty; another address has none
+        Client second = new Client(options, limits, a);
+        second.out();
+        assertEquals(15, failedLoginDelaySeconds(second));
+        assertEquals(15, failedLoginDelaySeconds(second), "capped at 15 s");
+        Client other = new Client(options, limits, address("192.0.2.51"));
+        other.out();
+        assertEquals(2, failedLoginDelaySeconds(other));
+        // a success resets it
+        second.login("bob", "+OK Logged in.\r\n");
+        Client third = new Client(options, limits, a);
+        third.out();
+        assertEquals(2, failedLoginDelaySeconds(third));
+        assertEquals(4, failedLoginDelaySeconds(third));
+        // and so do 5 minutes without failures
+        ticker.nanos += AuthPenalty.FORGET_AFTER.toNanos();
+        assertEquals(2, failedLoginDelaySeconds(third));
+    }
+
+    @Test
+    void penaltyNeverShortensTheConfiguredDelayAndCanBeOff() throws Exception {
+        LimitOptions off = new LimitOptions(100, 50, 10, Duration.ZERO, false);
+        ConnectionLimits limits = new ConnectionLimits(off);
+        AuthOptions auth = new AuthOptions(true, true, List.of(), Duration.ofSeconds(3), 5, java.util.Set.of());
+        Pop3Options options = new Pop3Options(255, Duration.ofMinutes(10), Duration.ofMinutes(1), 100, "popbridge",
+                auth, off);
+        Client c = new Client(options, limits, address("192.0.2.60"));
+        c.out();
+        assertEquals(3, failedLoginDelaySeconds(c));
+        assertEquals(3, failedLoginDelaySeconds(c));
+        // 1st failure: a 2 s penalty, but the configured 3 s is longer
+        assertEquals(Duration.ofSeconds(3),
+                new AuthPenalty().failed(InetAddress.getByName("192.0.2.99"), Duration.ofSeconds(3)));
+    }
+
     @Test
     void optionsNameTheSettingOutOfRange() {
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new LimitOptions(0, 1, 1, Duration.ZERO)).getMessage().startsWith("maxConnections"));
+                () -> new LimitOptions(0, 1, 1, Duration.ZERO, false)).getMessage().startsWith("maxConnections"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new LimitOptions(1, 0, 1, Duration.ZERO)).getMessage().startsWith("maxConnectionsPerAddress"));
+                () -> new LimitOptions(1, 0, 1, Duration.ZERO, false)).getMessage().startsWith("maxConnectionsPerAddress"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new LimitOptions(1, 1, 0, Duration.ZERO)).getMessage().startsWith("maxSessionsPerUser"));
+                () -> new LimitOptions(1, 1, 0, Duration.ZERO, false)).getMessage().startsWith("maxSessionsPerUser"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new LimitOptions(1, 1, 1, Duration.ofSeconds(-1))).getMessage().startsWith("loginDeadline"));
+                () -> new LimitOptions(1, 1, 1, Duration.ofSeconds(-1), true)).getMessage().startsWith("loginDeadline"));
     }
 }

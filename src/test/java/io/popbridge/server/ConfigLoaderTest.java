@@ -145,6 +145,7 @@ class ConfigLoaderTest {
                         "from 1 to 10000"),
                 Arguments.of(URL + "limits:\n  max-sessions: 3\n", "limits.max-sessions", "unknown setting"),
                 Arguments.of(URL + "limits: 10\n", "limits", "expected a mapping"),
+                Arguments.of(URL + "auth:\n  penalty: yes please\n", "auth.penalty", "expected true or false"),
                 // listeners, tls, auth
                 Arguments.of(URL + "listen: 127.0.0.1:110\nlisteners:\n  - address: 127.0.0.1:995\n", "listeners",
                         "either listen"),
@@ -398,9 +399,10 @@ class ConfigLoaderTest {
                   max-connections-per-address: 5
                   max-sessions-per-user: 3
                 """));
-        assertEquals(new io.popbridge.pop3.LimitOptions(500, 5, 3, Duration.ofSeconds(45)), config.pop3().limits());
-        ServerConfig off = ConfigLoader.load(write(URL + "pop3:\n  login-deadline: 0\n"));
+        assertEquals(new io.popbridge.pop3.LimitOptions(500, 5, 3, Duration.ofSeconds(45), true), config.pop3().limits());
+        ServerConfig off = ConfigLoader.load(write(URL + "pop3:\n  login-deadline: 0\nauth:\n  penalty: false\n"));
         assertEquals(Duration.ZERO, off.pop3().limits().loginDeadline());
+        assertFalse(off.pop3().limits().authPenalty());
     }
 
     @Test
