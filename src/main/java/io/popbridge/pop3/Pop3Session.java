@@ -116,22 +116,29 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!started) {
-            started = true;
-            observer.sessionStarted();
-        }
-        java.net.SocketAddress client = ClientAddress.of(ctx.channel());
-        if (!limits.tryAcquireConnection(client)) {
-            LOG.info("connection from {} refused: too many connections", client);
-            writeLine(Pop3Replies.TOO_MANY_CONNECTIONS);
-            close("too-many-connections");
+        if (closing) {
             ctx.fireChannelActive();
             return;
         }
-        countedAddress = client;
-        Duration deadline = options.limits().loginDeadline();
-        if (!deadline.isZero()) {
-            loginDeadline = ctx.executor().schedule(this::loginDeadlinePassed, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        if (!started) {
+            // counted once per connection, before it becomes a session
+            java.net.SocketAddress client = ClientAddress.of(ctx.channel());
+            if (!limits.tryAcquireConnection(client)) {
+                LOG.info("connection from {} refused: too many connections", client);
+                observer.connectionRefused("too_many_connections");
+                writeLine(Pop3Replies.TOO_MANY_CONNECTIONS);
+                close("too-many-connections");
+                ctx.fireChannelActive();
+                return;
+            }
+            countedAddress = client;
+            Duration deadline = options.limits().loginDeadline();
+            if (!deadline.isZero()) {
+                loginDeadline = ctx.executor().schedule(this::loginDeadlinePassed, deadline.toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
+            started = true;
+            observer.sessionStarted();
         }
         writeLine(Pop3Replies.GREETING);
         ctx.flush();
