@@ -39,8 +39,12 @@ class Pop3LimitsTest {
         final EmbeddedChannel ch;
 
         Client(Pop3Options options, ConnectionLimits limits, SocketAddress client) {
+            this(options, limits, client, SessionObserver.NONE);
+        }
+
+        Client(Pop3Options options, ConnectionLimits limits, SocketAddress client, SessionObserver observer) {
             Pop3ServerInitializer initializer = new Pop3ServerInitializer(options, provider, TlsMode.PLAIN, null,
-                    SessionObserver.NONE, null, limits);
+                    observer, null, limits);
             ch = new EmbeddedChannel(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel c) {
@@ -130,6 +134,38 @@ class Pop3LimitsTest {
         open.get(2).closeNow();
         Client fifth = new Client(options, limits, address("198.51.100.9"));
         assertEquals(GREETING, fifth.out());
+    }
+
+    @Test
+    void aRefusedConnectionIsReportedAsRefusedNotAsASession() throws Exception {
+        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(1, 50, 10, Duration.ZERO, false));
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        SessionObserver observer = new SessionObserver() {
+            @Override
+            public void sessionStarted() {
+                events.add("started");
+            }
+
+            @Override
+            public void sessionEnded() {
+                events.add("ended");
+            }
+
+            @Override
+            public void connectionRefused(String reason) {
+                events.add("refused " + reason);
+            }
+        };
+        Pop3Options options = options(limits.options());
+        Client first = new Client(options, limits, null, observer);
+        assertEquals(GREETING, first.out());
+        Client second = new Client(options, limits, null, observer);
+        assertEquals(TOO_MANY, second.out());
+        second.ch.runPendingTasks();
+        assertFalse(second.ch.isActive());
+        assertEquals(List.of("started", "refused too_many_connections"), events);
+        first.closeNow();
+        assertEquals(List.of("started", "refused too_many_connections", "ended"), events);
     }
 
     @Test
