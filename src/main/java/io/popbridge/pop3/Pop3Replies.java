@@ -11,6 +11,9 @@ final class Pop3Replies {
     static final String LINE_TOO_LONG = "-ERR Line too long";
     static final String TOO_MANY_BAD_COMMANDS = "-ERR Too many bad commands.";
     static final String INACTIVITY = "-ERR Disconnected for inactivity.";
+    static final String TOO_MANY_CONNECTIONS = "-ERR [SYS/TEMP] Too many connections.";
+    static final String TOO_MANY_SESSIONS = "-ERR [IN-USE] Too many sessions for this user.";
+    static final String LOGIN_DEADLINE = "-ERR [SYS/TEMP] Disconnected: not logged in in time.";
     static final String SHUTTING_DOWN = "-ERR [SYS/TEMP] Server shutting down.";
 
     private static final int ECHO_LIMIT = 40;

@@ -76,6 +76,7 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
     private final SessionObserver observer;
     private final List<CidrRange> trustedProxies;
     private final ChannelHandler sentCounter;
+    private final ConnectionLimits limits;
 
     /**
      * A plaintext listener without STLS, as {@code (options, provider, TlsMode.PLAIN, null)}.
@@ -108,6 +109,17 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
      */
     public Pop3ServerInitializer(Pop3Options options, MailboxProvider provider, TlsMode mode,
             Supplier<SslContext> tls, SessionObserver observer, List<CidrRange> trustedProxies) {
+        this(options, provider, mode, tls, observer, trustedProxies, new ConnectionLimits(options.limits()));
+    }
+
+    /**
+     * As above, counting connections and sessions in {@code limits}: pass the same instance to
+     * every listener of a server so that the limits apply to all of them together.
+     */
+    public Pop3ServerInitializer(Pop3Options options, MailboxProvider provider, TlsMode mode,
+            Supplier<SslContext> tls, SessionObserver observer, List<CidrRange> trustedProxies,
+            ConnectionLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.observer = Objects.requireNonNull(observer, "observer");
         if (trustedProxies != null && trustedProxies.isEmpty()) {
             throw new IllegalArgumentException("trustedProxies: PROXY protocol needs at least one trusted network");
@@ -178,7 +190,7 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
         p.addLast(IDLE, idleHandler(options.loginTimeout()));
         p.addLast(SESSION, new Pop3Session(options, provider, capabilities,
                 mode == TlsMode.PLAIN_STLS ? tls : null,
-                ctx -> ctx.pipeline().replace(IDLE, IDLE, idleHandler(options.idleTimeout())), observer));
+                ctx -> ctx.pipeline().replace(IDLE, IDLE, idleHandler(options.idleTimeout())), observer, limits));
     }
 
     private static void requireNotNegative(Duration d, String setting) {

@@ -52,6 +52,12 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private final Supplier<SslContext> stls;
     private final Consumer<ChannelHandlerContext> onLogin;
     private final SessionObserver observer;
+    private final ConnectionLimits limits;
+    /** The client address counted in {@link #limits}, while the connection is counted. */
+    private java.net.SocketAddress countedAddress;
+    /** The user name counted in {@link #limits}, while logged in. */
+    private String countedUser;
+    private io.netty.util.concurrent.ScheduledFuture<?> loginDeadline;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private final List<Runnable> writabilityTasks = new ArrayList<>();
 
@@ -90,6 +96,14 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     /** As above, telling {@code observer} what the session does. */
     Pop3Session(Pop3Options options, MailboxProvider provider, List<String> capabilities,
             Supplier<SslContext> stls, Consumer<ChannelHandlerContext> onLogin, SessionObserver observer) {
+        this(options, provider, capabilities, stls, onLogin, observer, new ConnectionLimits(options.limits()));
+    }
+
+    /** As above, counting the connection and the login in {@code limits} (shared by a server's listeners). */
+    Pop3Session(Pop3Options options, MailboxProvider provider, List<String> capabilities,
+            Supplier<SslContext> stls, Consumer<ChannelHandlerContext> onLogin, SessionObserver observer,
+            ConnectionLimits limits) {
+        this.limits = limits;
         this.observer = observer;
         this.options = options;
         this.provider = provider;
@@ -102,7 +116,27 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (closing) {
+            ctx.fireChannelActive();
+            return;
+        }
         if (!started) {
+            // counted once per connection, before it becomes a session
+            java.net.SocketAddress client = ClientAddress.of(ctx.channel());
+            if (!limits.tryAcquireConnection(client)) {
+                LOG.info("connection from {} refused: too many connections", client);
+                observer.connectionRefused("too_many_connections");
+                writeLine(Pop3Replies.TOO_MANY_CONNECTIONS);
+                close("too-many-connections");
+                ctx.fireChannelActive();
+                return;
+            }
+            countedAddress = client;
+            Duration deadline = options.limits().loginDeadline();
+            if (!deadline.isZero()) {
+                loginDeadline = ctx.executor().schedule(this::loginDeadlinePassed, deadline.toNanos(),
+                        TimeUnit.NANOSECONDS);
+            }
             started = true;
             observer.sessionStarted();
         }
@@ -196,6 +230,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             log.outcome("client-closed");
             mailbox.abandon();
         }
+        releaseLimits();
         log.deleted(deleted.cardinality());
         log.end();
         commandDone();
@@ -203,6 +238,33 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             observer.sessionEnded();
         }
         ctx.fireChannelInactive();
+    }
+
+    private void releaseLimits() {
+        if (loginDeadline != null) {
+            loginDeadline.cancel(false);
+            loginDeadline = null;
+        }
+        if (countedAddress != null) {
+            limits.releaseConnection(countedAddress);
+            countedAddress = null;
+        }
+        if (countedUser != null) {
+            limits.releaseSession(countedUser);
+            countedUser = null;
+        }
+    }
+
+    /** The absolute pre-login deadline: closes a session still not logged in, however busy the client. */
+    private void loginDeadlinePassed() {
+        loginDeadline = null;
+        if (state != State.AUTHORIZATION || closing || !ctx.channel().isActive()) {
+            return;
+        }
+        if (!busy) {
+            writeLine(Pop3Replies.LOGIN_DEADLINE);
+        }
+        close("login-deadline");
     }
 
     // ---- dispatch
@@ -429,6 +491,15 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     private void open(String userName, java.util.function.Function<SessionContext, Future<Mailbox>> opener) {
         log.user(userName);
+        if (userName != null && !userName.isEmpty()) {
+            if (!limits.tryAcquireSession(userName)) {
+                // checked before opening: an over-limit client costs the upstream nothing
+                observer.login(FailureKind.IN_USE);
+                writeLine(Pop3Replies.TOO_MANY_SESSIONS);
+                return;
+            }
+            countedUser = userName;
+        }
         busy = true;
         Future<Mailbox> future;
         try {
@@ -441,6 +512,10 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     }
 
     private void loggedIn(Future<?> f) {
+        if (!(f.isSuccess() && f.getNow() != null) && countedUser != null) {
+            limits.releaseSession(countedUser); // counted only while logged in
+            countedUser = null;
+        }
         if (!ctx.channel().isActive()) {
             if (f.isSuccess() && f.getNow() != null) {
                 ((Mailbox) f.getNow()).abandon();
@@ -454,6 +529,10 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             } catch (RuntimeException e) {
                 // a broken snapshot is the bridge's bug; the client sees a temporary failure
                 opened.abandon();
+                if (countedUser != null) {
+                    limits.releaseSession(countedUser);
+                    countedUser = null;
+                }
                 LOG.warn("pop3 mailbox snapshot failed: {}", e.toString());
                 observer.login(FailureKind.SYS_TEMP);
                 writeLine(Pop3Replies.failure(FailureKind.SYS_TEMP));
@@ -461,7 +540,12 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
                 return;
             }
             mailbox = opened;
+            if (loginDeadline != null) {
+                loginDeadline.cancel(false);
+                loginDeadline = null;
+            }
             observer.login(null);
+            limits.loginSucceeded(ClientAddress.of(ctx.channel()));
             state = State.TRANSACTION;
             badCommands = 0;
             onLogin.accept(ctx);
@@ -497,7 +581,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             }
             finished();
         };
-        java.time.Duration delay = options.auth().failureDelay();
+        java.time.Duration delay = limits.loginFailed(ClientAddress.of(ctx.channel()), options.auth().failureDelay());
         if (delay.isZero()) {
             answer.run();
         } else {

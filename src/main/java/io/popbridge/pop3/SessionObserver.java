@@ -42,7 +42,9 @@ public interface SessionObserver {
      * A connection was closed before it became a session.
      *
      * @param reason {@code untrusted_proxy} (a PROXY listener's peer is outside the trusted
-     *     networks) or {@code bad_proxy_header} (malformed, or not complete within the login timeout)
+     *     networks), {@code bad_proxy_header} (malformed, or not complete within the login timeout)
+     *     or {@code too_many_connections} (over {@code limits.max-connections} or
+     *     {@code limits.max-connections-per-address}; answered with {@code -ERR [SYS/TEMP]} first)
      */
     default void connectionRefused(String reason) {
     }

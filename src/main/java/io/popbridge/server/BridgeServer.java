@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.popbridge.pop3.CidrRange;
+import io.popbridge.pop3.ConnectionLimits;
 import io.popbridge.pop3.MailboxProvider;
 import io.popbridge.pop3.Pop3Options;
 import io.popbridge.pop3.Pop3ServerInitializer;
@@ -104,6 +105,8 @@ public final class BridgeServer implements AutoCloseable {
             throw new IllegalArgumentException("listeners: at least one is needed");
         }
         List<Pop3ServerInitializer> initializers = new ArrayList<>();
+        // one set of counters for all listeners: the limits are per server, not per listener
+        ConnectionLimits limits = new ConnectionLimits(pop3.limits());
         for (ListenerConfig listener : listeners) {
             if (listener.tls() != TlsMode.PLAIN && tls == null) {
                 throw new IllegalArgumentException("tls: a certificate is needed for " + listener.tls() + " listeners");
@@ -114,7 +117,7 @@ public final class BridgeServer implements AutoCloseable {
             }
             Supplier<SslContext> context = listener.tls() == TlsMode.PLAIN ? null : tls.context(listener.protocols());
             initializers.add(new Pop3ServerInitializer(pop3, provider, listener.tls(), context,
-                    observers.apply(listener.name()), listener.proxyProtocol() ? trustedProxies : null));
+                    observers.apply(listener.name()), listener.proxyProtocol() ? trustedProxies : null, limits));
         }
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(workerThreads, NioIoHandler.newFactory());

@@ -16,6 +16,7 @@ import io.popbridge.bridge.Route;
 import io.popbridge.bridge.Router;
 import io.popbridge.imap.ImapClientOptions;
 import io.popbridge.imap.UpstreamEndpoint;
+import io.popbridge.pop3.LimitOptions;
 import io.popbridge.pop3.Pop3Options;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -55,21 +56,24 @@ public final class ConfigLoader {
 
     private static final List<String> TOP =
             List.of("listen", "listeners", "tls", "auth", "data-dir", "log-format", "upstream", "policy", "pop3",
-                    "admin", "proxy", "shutdown", "routes");
+                    "admin", "proxy", "shutdown", "routes", "limits");
+    private static final List<String> LIMITS =
+            List.of("max-connections", "max-connections-per-address", "max-sessions-per-user");
     private static final List<String> ADMIN = List.of("enabled", "address");
     private static final List<String> PROXY = List.of("trusted-networks");
     private static final List<String> SHUTDOWN = List.of("grace-period");
     private static final List<String> TLS =
             List.of("hostname", "certificate", "key", "pkcs12", "pkcs12-password", "reload-interval");
     private static final List<String> AUTH = List.of("allow-cleartext", "trust-loopback", "trusted-networks",
-            "failure-delay", "max-failures", "token-mechanisms");
+            "failure-delay", "max-failures", "token-mechanisms", "penalty");
     private static final List<String> UPSTREAM =
             List.of("url", "allow-plaintext", "ca-file", "pin-sha256", "connect-timeout", "command-timeout",
                     "mailbox", "login");
     private static final List<String> ROUTE =
             List.of("domain", "user", "url", "allow-plaintext", "ca-file", "pin-sha256", "login");
     private static final List<String> POLICY = List.of("delete", "retrieve", "hide-keyword");
-    private static final List<String> POP3 = List.of("idle-timeout", "login-timeout", "max-bad-commands", "implementation");
+    private static final List<String> POP3 = List.of("idle-timeout", "login-timeout", "login-deadline", "max-bad-commands",
+            "implementation");
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -486,8 +490,19 @@ public final class ConfigLoader {
                             "expected printable ASCII of at most 200 characters");
                 }
             }
+            Duration deadline = LimitOptions.DEFAULT_LOGIN_DEADLINE;
+            if (pop3.has("login-deadline")) {
+                deadline = pop3.zeroOrDuration("login-deadline");
+            }
+            Section limits = top.section("limits", LIMITS);
+            LimitOptions limitOptions = new LimitOptions(
+                    limits.integer("max-connections", LimitOptions.DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
+                    limits.integer("max-connections-per-address", LimitOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+                            1, 1_000_000),
+                    limits.integer("max-sessions-per-user", LimitOptions.DEFAULT_MAX_SESSIONS_PER_USER, 1, 10_000),
+                    deadline, top.section("auth", AUTH).bool("penalty", true));
             s.pop3 = new Pop3Options(d.maxLineLength(), idle, login, maxBad, implementation,
-                    SecuritySettings.auth(top.section("auth", AUTH)));
+                    SecuritySettings.auth(top.section("auth", AUTH)), limitOptions);
             s.ops = ops(top);
             return s;
         }

@@ -132,6 +132,20 @@ class ConfigLoaderTest {
                 Arguments.of(URL + "pop3:\n  implementation: [a, b]\n", "pop3.implementation", "expected text, found a list"),
                 Arguments.of(URL + "pop3:\n  idle_timeout: 10m\n", "pop3.idle_timeout", "did you mean pop3.idle-timeout?"),
                 Arguments.of(URL + "smtp:\n  port: 25\n", "smtp", "unknown setting"),
+                // limits
+                Arguments.of(URL + "pop3:\n  login-deadline: soon\n", "pop3.login-deadline", "expected a duration"),
+                Arguments.of(URL + "pop3:\n  login-deadline: -1m\n", "pop3.login-deadline", "expected a duration"),
+                Arguments.of(URL + "limits:\n  max-connections: 0\n", "limits.max-connections", "from 1 to 1000000"),
+                Arguments.of(URL + "limits:\n  max-connections: lots\n", "limits.max-connections", "from 1 to 1000000"),
+                Arguments.of(URL + "limits:\n  max-connections-per-address: 0\n", "limits.max-connections-per-address",
+                        "from 1 to 1000000"),
+                Arguments.of(URL + "limits:\n  max-sessions-per-user: 0\n", "limits.max-sessions-per-user",
+                        "from 1 to 10000"),
+                Arguments.of(URL + "limits:\n  max-sessions-per-user: 2.5\n", "limits.max-sessions-per-user",
+                        "from 1 to 10000"),
+                Arguments.of(URL + "limits:\n  max-sessions: 3\n", "limits.max-sessions", "unknown setting"),
+                Arguments.of(URL + "limits: 10\n", "limits", "expected a mapping"),
+                Arguments.of(URL + "auth:\n  penalty: yes please\n", "auth.penalty", "expected true or false"),
                 // listeners, tls, auth
                 Arguments.of(URL + "listen: 127.0.0.1:110\nlisteners:\n  - address: 127.0.0.1:995\n", "listeners",
                         "either listen"),
@@ -363,6 +377,7 @@ class ConfigLoaderTest {
         assertEquals(Path.of("/var/lib/popbridge"), config.dataDir());
         assertEquals(LogFormat.JSON, config.logFormat());
         assertEquals(new Pop3Options(255, Duration.ofHours(1), Duration.ofSeconds(30), 3, null), config.pop3());
+        assertEquals(io.popbridge.pop3.LimitOptions.defaults(), config.pop3().limits());
         BridgeOptions bridge = config.bridge();
         assertEquals(new UpstreamEndpoint("mail.internal", 1143, Security.PLAIN), bridge.upstream());
         assertNull(bridge.imap().sslContext(), "plain upstream needs no TLS context");
@@ -372,6 +387,22 @@ class ConfigLoaderTest {
         assertEquals(DeletePolicy.parse("move:Trash"), bridge.deletePolicy());
         assertEquals(RetrievePolicy.SEEN, bridge.retrievePolicy());
         assertEquals("$Popped", bridge.hideKeyword());
+    }
+
+    @Test
+    void limitsAreRead() throws Exception {
+        ServerConfig config = ConfigLoader.load(write(URL + """
+                pop3:
+                  login-deadline: 45s
+                limits:
+                  max-connections: 500
+                  max-connections-per-address: 5
+                  max-sessions-per-user: 3
+                """));
+        assertEquals(new io.popbridge.pop3.LimitOptions(500, 5, 3, Duration.ofSeconds(45), true), config.pop3().limits());
+        ServerConfig off = ConfigLoader.load(write(URL + "pop3:\n  login-deadline: 0\nauth:\n  penalty: false\n"));
+        assertEquals(Duration.ZERO, off.pop3().limits().loginDeadline());
+        assertFalse(off.pop3().limits().authPenalty());
     }
 
     @Test
