@@ -32,7 +32,6 @@ abstract class Connections {
                 Files.createDirectories(file.getParent());
             }
             SQLiteConfig sc = new SQLiteConfig();
-            sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
             sc.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             sc.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
             // Write transactions take the write lock at BEGIN, so two of them (two processes on
@@ -40,6 +39,15 @@ abstract class Connections {
             sc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             sc.enforceForeignKeys(true);
             Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, sc.toProperties());
+            // WAL is switched on only now that the busy timeout is in force: sqlite-jdbc applies
+            // journal_mode from the config before busy_timeout, so two instances opening a new
+            // file together could fail at once with SQLITE_BUSY instead of waiting.
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
             return new Single(c, where);
         } catch (IOException | SQLException e) {
             throw new StoreException("cannot open the mapping store at " + where + ": " + e.getMessage(), e);

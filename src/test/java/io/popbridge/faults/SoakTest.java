@@ -101,7 +101,11 @@ class SoakTest {
         BridgeOptions options = new BridgeOptions(new UpstreamEndpoint("127.0.0.1", proxy.port(),
                 UpstreamEndpoint.Security.PLAIN), imap, "INBOX", DeletePolicy.parse("hide"), RetrievePolicy.PEEK,
                 BridgeOptions.DEFAULT_HIDE_KEYWORD);
-        bridge = BridgeServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), Pop3Options.defaults(),
+        // Every simulated client comes from 127.0.0.1 and many share a user: lift the per-address
+        // and per-user caps (they have their own tests) so the soak measures the bridge itself.
+        Pop3Options pop3 = Pop3Options.defaults().withLimits(new io.popbridge.pop3.LimitOptions(10_000, 10_000, 10_000,
+                java.time.Duration.ofMinutes(2), true));
+        bridge = BridgeServer.start(new java.net.InetSocketAddress("127.0.0.1", 0), pop3,
                 new ImapMailboxProvider(options), 2);
     }
 
