@@ -29,8 +29,6 @@ class BodyRelay implements FetchBodyListener {
     /** Octets of the current literal as announced, and as received. */
     long announced = -1;
     long received;
-    private long bareLineEnds;
-    private byte lastByte;
 
     BodyRelay(ImapClient client, BodySink sink) {
         this.client = client;
@@ -58,30 +56,7 @@ class BodyRelay implements FetchBodyListener {
             return;
         }
         received += chunk.readableBytes();
-        chunk.forEachByte(this::countCrlf);
         forward(chunk);
-    }
-
-    /**
-     * Octets RETR sends for what was received: the POP3 front end turns bare LF and bare CR into
-     * CRLF and ends an unterminated last line, so the count that LIST must show is this one.
-     */
-    long crlfSize() {
-        long size = received + bareLineEnds;
-        if (lastByte == '\r') {
-            size++; // a trailing bare CR becomes CRLF
-        } else if (received > 0 && lastByte != '\n') {
-            size += 2; // CRLF added to the last line
-        }
-        return size;
-    }
-
-    private boolean countCrlf(byte b) {
-        if (b == '\n' ? lastByte != '\r' : lastByte == '\r') {
-            bareLineEnds++;
-        }
-        lastByte = b;
-        return true;
     }
 
     /** Passes (part of) a chunk on; takes ownership. */

@@ -78,16 +78,8 @@ final class ImapMailbox implements Mailbox {
                 sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " no longer exists"));
                 return;
             }
-            long sent = relay.crlfSize();
-            if (sent != listed) {
-                // The whole message is sent anyway: truncating or padding would corrupt it. Later
-                // sessions list the true size.
-                log.warn("uid {}: listed {} octets (RFC822.SIZE) but the server sent {}; later sessions list {}",
-                        uid, listed, relay.received, sent);
-                sizes.learn(uid, sent);
-            }
             if (options.retrievePolicy() != RetrievePolicy.SEEN) {
-                sink.end();
+                endRetrieve(uid, listed, relay);
                 return;
             }
             // \Seen is stored before the reply ends, so that a pipelined QUIT (which logs out)
@@ -98,9 +90,25 @@ final class ImapMailbox implements Mailbox {
                 if (!stored.isSuccess()) {
                     log.info("could not mark uid {} \\Seen: {}", uid, stored.cause().getMessage());
                 }
-                sink.end();
+                endRetrieve(uid, listed, relay);
             });
         });
+    }
+
+    /**
+     * Ends the RETR reply, then compares what was really sent (the front end counts it while
+     * normalising line ends, so the message is not scanned twice) with the size LIST announced.
+     * A mismatch never changes the message: it is sent whole, logged, and later sessions list the
+     * true size.
+     */
+    private void endRetrieve(long uid, long listed, BodyRelay relay) {
+        relay.sink.end();
+        long sent = relay.sink.messageOctets();
+        if (sent >= 0 && sent != listed) {
+            log.warn("uid {}: listed {} octets (RFC822.SIZE) but the server sent {}; later sessions list {}",
+                    uid, listed, relay.received, sent);
+            sizes.learn(uid, sent);
+        }
     }
 
     @Override

@@ -27,6 +27,15 @@ public interface BodySink {
      */
     void fail(MailboxException cause);
 
+    /**
+     * After {@link #end()}: the octets of the message as sent, with CRLF line ends and before
+     * dot-stuffing (what LIST should have announced); -1 before, or when unknown. Lets the
+     * producer notice a wrong upstream size without scanning the message a second time.
+     */
+    default long messageOctets() {
+        return -1;
+    }
+
     /** Whether the client can take more data now; when false, stop reading upstream. */
     boolean isWritable();
 

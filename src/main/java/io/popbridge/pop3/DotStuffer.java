@@ -80,6 +80,17 @@ final class DotStuffer {
         }
     }
 
+    /**
+     * Octets added so far to make every line end CRLF (bare LF or CR completed, last line ended by
+     * {@link #end()}), not counting stuffed dots: input octets plus this is the message size as
+     * POP3 sends it, the number LIST must show.
+     */
+    long lineEndOctetsAdded() {
+        return lineEndOctetsAdded;
+    }
+
+    private long lineEndOctetsAdded;
+
     /** Per-chunk scan state: the chunk, the pending output, where the current unchanged run began. */
     private ByteBuf chunk;
     private CompositeByteBuf out;
@@ -96,6 +107,7 @@ final class DotStuffer {
             }
             // the CR already went out in a run: complete it to CRLF
             insert(i, LF_BYTES);
+            lineEndOctetsAdded++;
             runStart = i;
             atLineStart = true;
         }
@@ -104,6 +116,7 @@ final class DotStuffer {
             atLineStart = false;
         } else if (b == LF) {
             insert(i, CRLF_BYTES);
+            lineEndOctetsAdded++; // the bare LF is replaced by CRLF
             runStart = i + 1;
             atLineStart = true;
         } else {
@@ -126,10 +139,12 @@ final class DotStuffer {
         byte[] tail;
         if (afterCr) {
             tail = LF_TERMINATOR;
+            lineEndOctetsAdded += 1;
         } else if (atLineStart) {
             tail = TERMINATOR;
         } else {
             tail = CRLF_TERMINATOR;
+            lineEndOctetsAdded += 2;
         }
         afterCr = false;
         atLineStart = true;

@@ -74,6 +74,11 @@ final class Pop3BodySink implements BodySink {
     }
 
     @Override
+    public long messageOctets() {
+        return done ? bytes + stuffer.lineEndOctetsAdded() : -1;
+    }
+
+    @Override
     public void fail(MailboxException cause) {
         if (done) {
             return;
