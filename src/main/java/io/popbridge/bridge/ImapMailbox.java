@@ -34,6 +34,8 @@ final class ImapMailbox implements Mailbox {
     private final SizeCorrections.View sizes;
     private final UpstreamObserver observer;
     private final String upstreamName;
+    /** Null without a mapping store. */
+    private final StoreView view;
     /** Commands whose answer is still outstanding; abandon() closes instead of logging out then. */
     private int busy;
     private boolean closed;
@@ -45,6 +47,13 @@ final class ImapMailbox implements Mailbox {
 
     ImapMailbox(ImapClient client, EventLoop loop, BridgeOptions options, SelectedMailbox selected,
             Snapshot snapshot, SizeCorrections.View sizes, UpstreamObserver observer, String upstreamName) {
+        this(client, loop, options, selected, snapshot, sizes, observer, upstreamName, null);
+    }
+
+    ImapMailbox(ImapClient client, EventLoop loop, BridgeOptions options, SelectedMailbox selected,
+            Snapshot snapshot, SizeCorrections.View sizes, UpstreamObserver observer, String upstreamName,
+            StoreView view) {
+        this.view = view;
         this.observer = observer;
         this.upstreamName = upstreamName;
         this.sizes = sizes;
@@ -161,7 +170,10 @@ final class ImapMailbox implements Mailbox {
         }
         long[] uids = deleted.stream().mapToLong(snapshot::uid).sorted().toArray();
         List<String> sets = UidSets.of(uids);
-        Policies.apply(client, loop, options, selected, sets).addListener(applied -> {
+        Future<Void> policy = view != null && view.keepsHidden()
+                ? hideInStore(deleted, sets)
+                : Policies.apply(client, loop, options, selected, sets);
+        policy.addListener(applied -> {
             if (applied.isSuccess()) {
                 log.debug("applied {} to {} messages", options.deletePolicy(), uids.length);
                 observer.deletesApplied(options.deletePolicy(), uids.length);
@@ -174,6 +186,34 @@ final class ImapMailbox implements Mailbox {
             }
         });
         return promise;
+    }
+
+    /**
+     * The hide policy where the store keeps the hidden set: {@code \Seen} first for the seen
+     * policy (only on the shared view, never the keyword), then the UIDLs into the store.
+     */
+    private Future<Void> hideInStore(SortedSet<Integer> deleted, List<String> sets) {
+        List<String> uidls = deleted.stream().map(n -> snapshot.entries().get(n - 1).uidl()).toList();
+        Future<Void> seen = options.deletePolicy().kind() == DeletePolicy.Kind.SEEN
+                ? Chain.each(loop, sets, set -> client.uidStore(set, "+FLAGS.SILENT", List.of("\\Seen")))
+                : loop.newSucceededFuture(null);
+        Promise<Void> done = loop.newPromise();
+        seen.addListener(f -> {
+            if (!f.isSuccess()) {
+                done.setFailure(f.cause());
+                return;
+            }
+            view.hide(uidls).whenComplete((ok, error) -> loop.execute(() -> {
+                if (error == null) {
+                    done.setSuccess(null);
+                } else {
+                    Throwable cause = error.getCause() != null ? error.getCause() : error;
+                    done.setFailure(new MailboxException(FailureKind.SYS_TEMP, "mapping store: " + cause.getMessage(),
+                            cause));
+                }
+            }));
+        });
+        return done;
     }
 
     private void fetchFailed() {

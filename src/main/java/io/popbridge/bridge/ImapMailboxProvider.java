@@ -6,6 +6,7 @@ import io.netty.util.concurrent.Promise;
 import io.popbridge.imap.FetchedMessage;
 import io.popbridge.imap.ImapClient;
 import io.popbridge.imap.SelectedMailbox;
+import io.popbridge.mapping.MappingStore;
 import io.popbridge.pop3.Credentials;
 import io.popbridge.pop3.FailureKind;
 import io.popbridge.pop3.Mailbox;
@@ -40,6 +41,9 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private final SizeCorrections sizes = new SizeCorrections(100_000);
     private final UpstreamObserver observer;
     private final Router router;
+    /** Null: UIDLs derived from UIDVALIDITY and UID, sizes learnt in memory only. */
+    private final MappingStore store;
+    private final MappingOptions mapping;
 
     public ImapMailboxProvider(BridgeOptions options) {
         this(options, UpstreamObserver.NONE);
@@ -55,9 +59,21 @@ public final class ImapMailboxProvider implements MailboxProvider {
      * {@code options} gives the mailbox and policies (its upstream is not used).
      */
     public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer) {
+        this(options, router, observer, null, MappingOptions.DEFAULTS);
+    }
+
+    /**
+     * As {@link #ImapMailboxProvider(BridgeOptions, Router, UpstreamObserver)}, with UIDLs, learnt
+     * sizes and store-kept hidden sets in {@code store} (owned by the caller, who closes it), and
+     * per-device views as {@code mapping} says.
+     */
+    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer, MappingStore store,
+            MappingOptions mapping) {
         this.options = Objects.requireNonNull(options, "options");
         this.router = Objects.requireNonNull(router, "router");
         this.observer = Objects.requireNonNull(observer, "observer");
+        this.store = store;
+        this.mapping = Objects.requireNonNull(mapping, "mapping");
     }
 
     @Override
@@ -68,8 +84,23 @@ public final class ImapMailboxProvider implements MailboxProvider {
                     "credentials contain CR, LF or NUL; not sent upstream"));
         }
         String user = credentials.userName();
+        String device = "";
+        byte[] upstreamUser = credentials.user();
+        String separator = mapping.deviceSeparator();
+        int at = separator.isEmpty() || store == null ? -1 : user.lastIndexOf(separator);
+        if (at >= 0) {
+            device = user.substring(at + separator.length());
+            user = user.substring(0, at);
+            if (!MappingOptions.validDevice(device) || user.isEmpty()) {
+                credentials.wipe();
+                return refused(context, new MailboxException(FailureKind.AUTH, "device name after '" + separator
+                        + "' must be 1 to " + MappingOptions.MAX_DEVICE_LENGTH + " of A-Z a-z 0-9 . _ -"));
+            }
+            upstreamUser = user.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
         Route route = router.route(user);
-        return open(context, route, user, client -> client.login(route.login().apply(credentials.user()),
+        byte[] sent = upstreamUser;
+        return open(context, route, user, device, client -> client.login(route.login().apply(sent),
                 credentials.password()), credentials::wipe);
     }
 
@@ -80,7 +111,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
      */
     @Override
     public Future<Mailbox> open(TokenLogin login, SessionContext context) {
-        return open(context, router.route(login.user()), login.user(), client -> client.authenticate(login.mechanism(), login.initialResponse()),
+        return open(context, router.route(login.user()), login.user(), "", client -> client.authenticate(login.mechanism(), login.initialResponse()),
                 login::wipe);
     }
 
@@ -93,8 +124,8 @@ public final class ImapMailboxProvider implements MailboxProvider {
      * Connect, {@code login}, {@code wipe} (right after the login command is encoded, or on a
      * connect failure), then select and snapshot.
      */
-    private Future<Mailbox> open(SessionContext context, Route route, String user, Function<ImapClient, Future<Void>> login,
-            Runnable wipe) {
+    private Future<Mailbox> open(SessionContext context, Route route, String user, String device,
+            Function<ImapClient, Future<Void>> login, Runnable wipe) {
         Promise<Mailbox> promise = context.eventLoop().newPromise();
         long connectStart = System.nanoTime();
         String upstreamName = route.label();
@@ -131,7 +162,15 @@ public final class ImapMailboxProvider implements MailboxProvider {
                         fail(client, promise, Failures.upstream("select " + options.mailbox(), selected.cause()));
                         return;
                     }
-                    takeSnapshot(client, context.eventLoop(), upstreamName, user, (SelectedMailbox) selected.getNow(), promise);
+                    SelectedMailbox mailbox = (SelectedMailbox) selected.getNow();
+                    if (store == null) {
+                        takeSnapshot(client, context.eventLoop(), upstreamName, user, mailbox, promise);
+                    } else {
+                        StoreView view = new StoreView(store, MailboxKeys.of(route, user, options.mailbox()), device,
+                                mailbox.allowsKeyword(options.hideKeyword()) && !mailbox.readOnly(),
+                                options.deletePolicy().kind());
+                        takeStoreSnapshot(client, context.eventLoop(), upstreamName, view, mailbox, promise);
+                    }
                 });
             });
         });
@@ -150,7 +189,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private void takeSnapshot(ImapClient client, EventLoop loop, String upstreamName, String user,
             SelectedMailbox selected, Promise<Mailbox> promise) {
         String mailboxKey = SizeCorrections.mailboxKey(upstreamName, user, options.mailbox(), selected.uidValidity());
-        SizeCorrections.View learnt = sizes.view(mailboxKey, () -> observer.sizeCorrected(upstreamName));
+        SizeCorrections.View learnt = sizes.view(mailboxKey, (uid, size) -> observer.sizeCorrected(upstreamName));
         if (selected.exists() == 0) {
             // "1:*" on an empty mailbox is an error on some servers; there is nothing to list anyway.
             promise.setSuccess(new ImapMailbox(client, loop, options, selected, Snapshot.EMPTY, learnt,
@@ -168,6 +207,43 @@ public final class ImapMailboxProvider implements MailboxProvider {
             Snapshot snapshot = Snapshot.of(listing, selected.uidValidity(), options.hideKeyword(), learnt::size);
             promise.setSuccess(new ImapMailbox(client, loop, options, selected, snapshot, learnt,
                     observer, upstreamName));
+        });
+    }
+
+    /** As {@link #takeSnapshot}, with UIDLs, sizes and (where it keeps them) hidden sets from the store. */
+    private void takeStoreSnapshot(ImapClient client, EventLoop loop, String upstreamName, StoreView view,
+            SelectedMailbox selected, Promise<Mailbox> promise) {
+        SizeCorrections.View learnt = sizes.view(SizeCorrections.mailboxKey(upstreamName, view.key().user(),
+                options.mailbox(), selected.uidValidity()), (uid, size) -> {
+                    observer.sizeCorrected(upstreamName);
+                    view.learnSize(selected.uidValidity(), uid, size);
+                });
+        if (selected.exists() == 0) {
+            promise.setSuccess(new ImapMailbox(client, loop, options, selected, Snapshot.EMPTY, learnt,
+                    observer, upstreamName, view));
+            return;
+        }
+        client.uidFetch("1:*", StoreListing.listingItems(client)).addListener(fetched -> {
+            if (!fetched.isSuccess()) {
+                observer.error(upstreamName, "listing");
+                fail(client, promise, Failures.upstream("listing", fetched.cause()));
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            List<FetchedMessage> listing = (List<FetchedMessage>) fetched.getNow();
+            new StoreListing(client, loop, store, view.key(), selected.uidValidity(), observer, upstreamName)
+                    .run(listing, view.keepsHidden() ? view.device() : null).addListener(stored -> {
+                        if (!stored.isSuccess()) {
+                            fail(client, promise, (MailboxException) stored.cause());
+                            return;
+                        }
+                        StoreListing.Result result = (StoreListing.Result) stored.getNow();
+                        Snapshot snapshot = Snapshot.of(listing, view.keepsHidden() ? null : options.hideKeyword(),
+                                uid -> result.uidls().get(uid), result.hidden()::contains,
+                                (uid, reported) -> result.sizes().getOrDefault(uid, learnt.size(uid, reported)));
+                        promise.setSuccess(new ImapMailbox(client, loop, options, selected, snapshot, learnt,
+                                observer, upstreamName, view));
+                    });
         });
     }
 

@@ -8,7 +8,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * (GreenMail reports the body length, hMailServer and some Exchange versions are off by a few
  * octets). Later snapshots list the learnt size, so LIST and RETR agree from then on.
  *
- * <p>Kept in memory per instance (bounded); the mapping store will persist them. Thread-safe.
+ * <p>Kept in memory per instance (bounded), in front of the mapping store which persists them
+ * where the server runs with one (see {@code StoreView#learnSize}). Thread-safe.
  */
 final class SizeCorrections {
 
@@ -25,22 +26,27 @@ final class SizeCorrections {
 
     /** The corrections of one mailbox (one UIDVALIDITY). */
     View view(String mailboxKey) {
-        return new View(this, mailboxKey, () -> { });
+        return new View(this, mailboxKey, (uid, size) -> { });
     }
 
     /** As {@link #view(String)}; {@code onLearn} runs for every correction learnt. */
-    View view(String mailboxKey, Runnable onLearn) {
+    View view(String mailboxKey, Learnt onLearn) {
         return new View(this, mailboxKey, onLearn);
     }
 
-    record View(SizeCorrections corrections, String mailboxKey, Runnable onLearn) {
+    /** Told of each size learnt. */
+    interface Learnt {
+        void learnt(long uid, long trueSize);
+    }
+
+    record View(SizeCorrections corrections, String mailboxKey, Learnt onLearn) {
         long size(long uid, long reported) {
             return corrections.size(mailboxKey, uid, reported);
         }
 
         void learn(long uid, long trueSize) {
             corrections.learn(mailboxKey, uid, trueSize);
-            onLearn.run();
+            onLearn.learnt(uid, trueSize);
         }
     }
 

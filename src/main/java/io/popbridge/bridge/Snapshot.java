@@ -33,10 +33,21 @@ final class Snapshot {
     }
 
     static Snapshot of(List<FetchedMessage> listing, long uidValidity, String hideKeyword, SizeSource sizes) {
+        return of(listing, hideKeyword, uid -> Uidl.of(uidValidity, uid), uidl -> false, sizes);
+    }
+
+    /**
+     * The view with UIDLs from {@code uidls}; messages whose UIDL {@code hidden} accepts are left
+     * out, and so are those with {@code hideKeyword} unless it is null (a view whose hidden set
+     * lives in the store). A message without a UIDL is left out too (never listed without one).
+     */
+    static Snapshot of(List<FetchedMessage> listing, String hideKeyword, java.util.function.LongFunction<String> uidls,
+            java.util.function.Predicate<String> hidden, SizeSource sizes) {
         List<FetchedMessage> visible = new ArrayList<>(listing.size());
         for (FetchedMessage m : listing) {
             if (m.uid() > 0 && m.rfc822Size() >= 0 && !ImapMailboxProvider.hasFlag(m, "\\Deleted")
-                    && !ImapMailboxProvider.hasFlag(m, hideKeyword)) {
+                    && (hideKeyword == null || !ImapMailboxProvider.hasFlag(m, hideKeyword))
+                    && uidls.apply(m.uid()) != null && !hidden.test(uidls.apply(m.uid()))) {
                 visible.add(m);
             }
         }
@@ -49,7 +60,7 @@ final class Snapshot {
                 continue; // a server that reports one message twice (flag update in between)
             }
             uids[n++] = m.uid();
-            entries.add(new MessageEntry(sizes.size(m.uid(), m.rfc822Size()), Uidl.of(uidValidity, m.uid())));
+            entries.add(new MessageEntry(sizes.size(m.uid(), m.rfc822Size()), uidls.apply(m.uid())));
         }
         return new Snapshot(Arrays.copyOf(uids, n), Collections.unmodifiableList(entries));
     }

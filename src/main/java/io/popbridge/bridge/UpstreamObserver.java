@@ -23,7 +23,7 @@ public interface UpstreamObserver {
      * An upstream operation failed.
      *
      * @param kind {@code connect}, {@code login}, {@code select}, {@code listing}, {@code fetch} or
-     *     {@code policy}
+     *     {@code policy}, or {@code store} (the mapping store failed)
      */
     default void error(String upstream, String kind) {
     }
@@ -34,5 +34,12 @@ public interface UpstreamObserver {
 
     /** A message's true size differed from its {@code RFC822.SIZE} and was learnt. */
     default void sizeCorrected(String upstream) {
+    }
+
+    /**
+     * After a UIDVALIDITY change (or a move), {@code messages} messages were matched by fingerprint
+     * to the UIDLs they had before, which they keep.
+     */
+    default void uidlsRematched(String upstream, int messages) {
     }
 }

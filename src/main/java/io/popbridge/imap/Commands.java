@@ -77,13 +77,19 @@ final class Commands {
         }
     }
 
-    /** UID FETCH of non-body items: collects each FETCH response that carries a UID. */
+    /**
+     * UID FETCH of non-body items: collects each FETCH response that carries a UID. Small header
+     * sections ({@code BODY[HEADER.FIELDS (...)]}) are kept too, up to {@link FetchedMessage#MAX_HEADER}.
+     */
     static final class Fetch extends PendingCommand<List<FetchedMessage>> {
         private final List<FetchedMessage> messages = new ArrayList<>();
         private long sequence;
         private long uid;
         private long size;
         private Set<String> flags;
+        private java.time.Instant internalDate;
+        private String emailId;
+        private java.io.ByteArrayOutputStream header;
 
         Fetch(Promise<List<FetchedMessage>> promise) {
             super(promise);
@@ -95,6 +101,9 @@ final class Commands {
             uid = -1;
             size = -1;
             flags = Set.of();
+            internalDate = null;
+            emailId = null;
+            header = null;
         }
 
         @Override
@@ -103,15 +112,44 @@ final class Commands {
                 case "UID" -> uid = number(a.value());
                 case "RFC822.SIZE" -> size = number(a.value());
                 case "FLAGS" -> flags = flagSet(a.value());
+                case "INTERNALDATE" -> internalDate = InternalDate.parse(ImapValue.textOf(a.value()));
+                case "EMAILID" -> emailId = a.value() instanceof ImapValue.ListValue l && l.items().size() == 1
+                        ? ImapValue.textOf(l.items().get(0)) : null;
+                case "X-GM-MSGID" -> emailId = ImapValue.textOf(a.value());
                 default -> {
                 }
             }
         }
 
         @Override
+        boolean bodyStart(BodyStart start) {
+            if (promise.isDone() || start.section() == null || !start.section().startsWith("HEADER.FIELDS")) {
+                return false;
+            }
+            header = new java.io.ByteArrayOutputStream();
+            return true;
+        }
+
+        @Override
+        void bodyChunk(ByteBuf chunk) {
+            try {
+                int room = FetchedMessage.MAX_HEADER - header.size();
+                int n = Math.min(room, chunk.readableBytes());
+                if (n > 0) {
+                    byte[] bytes = new byte[n];
+                    chunk.getBytes(chunk.readerIndex(), bytes);
+                    header.write(bytes, 0, n);
+                }
+            } finally {
+                chunk.release();
+            }
+        }
+
+        @Override
         void fetchEnd() {
             if (uid >= 0) {
-                messages.add(new FetchedMessage(sequence, uid, size, flags));
+                messages.add(new FetchedMessage(sequence, uid, size, flags, internalDate, emailId,
+                        header == null ? null : header.toByteArray()));
             }
         }
 

@@ -1,5 +1,6 @@
 package io.popbridge.imap;
 
+import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -9,6 +10,19 @@ import java.util.Set;
  * @param uid UID, or -1 if absent
  * @param rfc822Size RFC822.SIZE, or -1 if absent
  * @param flags FLAGS, or an empty set if absent
+ * @param internalDate INTERNALDATE, or null if absent or malformed
+ * @param emailId the server's stable message id: RFC 8474 {@code EMAILID}, or Gmail's
+ *     {@code X-GM-MSGID} as its decimal string; null if absent
+ * @param header the octets of a small {@code BODY[HEADER.FIELDS (...)]} item (at most
+ *     {@link #MAX_HEADER} octets kept), or null if absent
  */
-public record FetchedMessage(long sequence, long uid, long rfc822Size, Set<String> flags) {
+public record FetchedMessage(long sequence, long uid, long rfc822Size, Set<String> flags, Instant internalDate,
+        String emailId, byte[] header) {
+
+    /** Header field octets kept per message; a listing never buffers a whole message. */
+    public static final int MAX_HEADER = 4096;
+
+    public FetchedMessage(long sequence, long uid, long rfc822Size, Set<String> flags) {
+        this(sequence, uid, rfc822Size, flags, null, null, null);
+    }
 }

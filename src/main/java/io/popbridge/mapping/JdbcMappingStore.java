@@ -99,6 +99,13 @@ final class JdbcMappingStore implements MappingStore {
     }
 
     @Override
+    public CompletableFuture<Map<Long, String>> known(MailboxKey mailbox, long uidValidity) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        checkUidValidity(uidValidity);
+        return call("read known UIDLs", c -> Map.copyOf(UidlAssigner.knownUids(c, mailbox, uidValidity)));
+    }
+
+    @Override
     public CompletableFuture<Void> hide(MailboxKey mailbox, String device, Collection<String> uidls) {
         Objects.requireNonNull(mailbox, "mailbox");
         Objects.requireNonNull(device, "device");

@@ -55,6 +55,13 @@ public interface MappingStore extends AutoCloseable {
     CompletableFuture<Assignment> assign(MailboxKey mailbox, long uidValidity, List<MessageFacts> facts);
 
     /**
+     * The UIDLs already given out under {@code uidValidity}, UID to UIDL; one read, nothing
+     * written. Lets a caller skip gathering fingerprints (Message-ID headers) for messages the
+     * store already knows before it calls {@link #assign}.
+     */
+    CompletableFuture<Map<Long, String>> known(MailboxKey mailbox, long uidValidity);
+
+    /**
      * Adds UIDLs to the hidden set of {@code device} ({@code ""} for the default view). Hiding a
      * hidden UIDL again does nothing.
      *

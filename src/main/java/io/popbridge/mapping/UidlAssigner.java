@@ -141,7 +141,7 @@ final class UidlAssigner {
         return null;
     }
 
-    private static Map<Long, String> knownUids(Connection c, MailboxKey key, long uidValidity) throws SQLException {
+    static Map<Long, String> knownUids(Connection c, MailboxKey key, long uidValidity) throws SQLException {
         Map<Long, String> known = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT u.uid, u.uidl FROM uidl u"
                 + " JOIN mailbox m ON m.id = u.mailbox_id"

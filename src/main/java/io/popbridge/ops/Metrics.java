@@ -140,4 +140,12 @@ public final class Metrics implements UpstreamObserver {
                 .tag("upstream", upstream)
                 .register(registry).increment();
     }
+
+    @Override
+    public void uidlsRematched(String upstream, int messages) {
+        Counter.builder("popbridge.uidl.rematches")
+                .description("Messages that kept their UIDL across a UIDVALIDITY change, matched by fingerprint")
+                .tag("upstream", upstream)
+                .register(registry).increment(messages);
+    }
 }

@@ -56,7 +56,7 @@ public final class ConfigLoader {
 
     private static final List<String> TOP =
             List.of("listen", "listeners", "tls", "auth", "data-dir", "log-format", "upstream", "policy", "pop3",
-                    "admin", "proxy", "shutdown", "routes", "limits");
+                    "admin", "proxy", "shutdown", "routes", "limits", "store", "mapping");
     private static final List<String> LIMITS =
             List.of("max-connections", "max-connections-per-address", "max-sessions-per-user");
     private static final List<String> ADMIN = List.of("enabled", "address");
@@ -207,7 +207,7 @@ public final class ConfigLoader {
             throw new ConfigException(source, "admin.address", "is also a POP3 listener's address");
         }
         return new ServerConfig(listeners, file.tls, file.dataDir, file.logFormat, file.pop3, bridge, file.ops,
-                router);
+                router, file.store, file.mapping);
     }
 
     /** The route to {@code endpoint} with the TLS settings of {@code spec} and the file's timeouts. */
@@ -410,6 +410,8 @@ public final class ConfigLoader {
         String hideKeyword;
         Pop3Options pop3;
         OpsSettings ops = OpsSettings.defaults();
+        io.popbridge.mapping.StoreConfig store;
+        io.popbridge.bridge.MappingOptions mapping;
 
         static FileSettings read(JsonNode root) throws ConfigException {
             FileSettings s = new FileSettings();
@@ -504,6 +506,8 @@ public final class ConfigLoader {
             s.pop3 = new Pop3Options(d.maxLineLength(), idle, login, maxBad, implementation,
                     SecuritySettings.auth(top.section("auth", AUTH)), limitOptions);
             s.ops = ops(top);
+            s.store = StoreSettings.store(top.section("store", StoreSettings.STORE), s.dataDir);
+            s.mapping = StoreSettings.mapping(top.section("mapping", StoreSettings.MAPPING));
             return s;
         }
 

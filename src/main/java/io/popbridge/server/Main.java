@@ -3,6 +3,9 @@ package io.popbridge.server;
 import io.popbridge.bridge.ImapMailboxProvider;
 import io.popbridge.bridge.UpstreamObserver;
 import io.popbridge.demo.DemoUpstream;
+import io.popbridge.mapping.MappingStore;
+import io.popbridge.mapping.StoreConfig;
+import io.popbridge.mapping.StoreException;
 import io.popbridge.ops.AdminServer;
 import io.popbridge.ops.Metrics;
 import io.popbridge.pop3.SessionObserver;
@@ -24,15 +27,24 @@ public final class Main implements Launcher {
     public void start(ServerConfig config, boolean demo) throws Exception {
         ServerTls tls = config.needsCertificate() ? ServerTls.load(config.tls(), config.dataDir()) : null;
         Metrics metrics = config.ops().adminEnabled() ? new Metrics() : null;
-        BridgeServer server = BridgeServer.start(config.listeners(), tls, config.pop3(),
-                new ImapMailboxProvider(config.bridge(), config.router(), metrics != null ? metrics : UpstreamObserver.NONE), 0,
-                config.ops().trustedProxies(), name -> metrics != null ? metrics.listener(name) : SessionObserver.NONE);
+        MappingStore store = openStore(config);
+        BridgeServer server;
+        try {
+            server = BridgeServer.start(config.listeners(), tls, config.pop3(),
+                    new ImapMailboxProvider(config.bridge(), config.router(),
+                            metrics != null ? metrics : UpstreamObserver.NONE, store, config.mapping()), 0,
+                    config.ops().trustedProxies(), name -> metrics != null ? metrics.listener(name) : SessionObserver.NONE);
+        } catch (Exception e) {
+            store.close();
+            throw e;
+        }
         AdminServer admin;
         try {
             admin = metrics == null ? null : AdminServer.start(config.ops().adminAddress(), metrics, server::listening,
                     config.bridge().upstream(), config.bridge().imap().sslContext());
         } catch (RuntimeException | InterruptedException e) {
             server.close();
+            store.close();
             throw e;
         }
         // SIGTERM / SIGINT: stop accepting, let sessions finish for the grace period, cut the rest.
@@ -42,6 +54,7 @@ public final class Main implements Launcher {
             if (admin != null) {
                 admin.close();
             }
+            store.close(); // after the sessions: a QUIT finishing in the grace period may still write
             log.info("popbridge stopped");
         }, "popbridge-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
@@ -68,6 +81,31 @@ public final class Main implements Launcher {
             System.out.flush();
         }
         server.awaitClosed();
+    }
+
+    /**
+     * Opens the mapping store (creating the SQLite file's directory) and migrates its schema.
+     *
+     * @throws ConfigException naming {@code store} and the reason, in one line
+     */
+    static MappingStore openStore(ServerConfig config) throws ConfigException {
+        try {
+            if (config.store() instanceof StoreConfig.Sqlite sqlite && sqlite.file().getParent() != null) {
+                java.nio.file.Files.createDirectories(sqlite.file().getParent());
+            }
+            MappingStore store = MappingStore.open(config.store());
+            log.info("mapping store: {} (schema {})", describe(config.store()), store.schemaVersion());
+            return store;
+        } catch (StoreException e) {
+            throw new ConfigException("store", e.getMessage().replaceAll("[\\r\\n]+", " "));
+        } catch (java.io.IOException e) {
+            throw new ConfigException("store.path", "cannot create the directory of " + ((StoreConfig.Sqlite) config.store()).file()
+                    + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private static String describe(StoreConfig store) {
+        return store instanceof StoreConfig.Sqlite sqlite ? "sqlite " + sqlite.file() : store.toString();
     }
 
     static String demoHelp(InetSocketAddress bound) {

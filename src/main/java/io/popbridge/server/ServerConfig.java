@@ -2,8 +2,10 @@ package io.popbridge.server;
 
 import io.popbridge.bridge.BridgeOptions;
 import io.popbridge.bridge.LoginRewrite;
+import io.popbridge.bridge.MappingOptions;
 import io.popbridge.bridge.Route;
 import io.popbridge.bridge.Router;
+import io.popbridge.mapping.StoreConfig;
 import io.popbridge.pop3.Pop3Options;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -22,9 +24,12 @@ import java.util.Objects;
  * @param bridge upstream and policies
  * @param ops admin listener, PROXY protocol trust and shutdown
  * @param router the upstream of each user; its fallback is the {@code upstream:} section
+ * @param store where the mapping store lives ({@code store:}; default SQLite {@code <data-dir>/popbridge.db})
+ * @param mapping how the bridge uses the store ({@code mapping:})
  */
 public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
-        Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router) {
+        Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router, StoreConfig store,
+        MappingOptions mapping) {
 
     /** Loopback and an unprivileged port: exposing the bridge is an explicit decision. */
     public static final InetSocketAddress DEFAULT_LISTEN =
@@ -43,9 +48,18 @@ public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path
         Objects.requireNonNull(bridge, "bridge");
         Objects.requireNonNull(ops, "ops");
         Objects.requireNonNull(router, "router");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(mapping, "mapping");
         if (ops.trustedProxies().isEmpty() && listeners.stream().anyMatch(ListenerConfig::proxyProtocol)) {
             throw new IllegalArgumentException("proxy.trusted-networks: needed when a listener has proxy-protocol: true");
         }
+    }
+
+    /** The default store, {@code <dataDir>/popbridge.db}, and mapping options. */
+    public ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
+            Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router) {
+        this(listeners, tls, dataDir, logFormat, pop3, bridge, ops, router,
+                new StoreConfig.Sqlite(dataDir.resolve("popbridge.db")), MappingOptions.DEFAULTS);
     }
 
     /** Every user on {@code bridge.upstream()}. */

@@ -90,9 +90,19 @@ public final class RawImap implements Closeable {
 
     /** Appends a message with exactly these octets. */
     public void append(byte[] message, String flags) throws IOException {
+        append("INBOX", message, flags, null);
+    }
+
+    /**
+     * Appends a message with exactly these octets to {@code mailbox}, with an INTERNALDATE such as
+     * {@code "17-Jul-1996 02:44:25 -0700"} (or null for now).
+     */
+    public void append(String mailbox, byte[] message, String flags, String internalDate) throws IOException {
         String t = "T" + (++tag);
         String flagPart = flags == null ? "" : "(" + flags + ") ";
-        out.write((t + " APPEND INBOX " + flagPart + "{" + message.length + "}\r\n").getBytes(StandardCharsets.US_ASCII));
+        String datePart = internalDate == null ? "" : quote(internalDate) + " ";
+        out.write((t + " APPEND " + quote(mailbox) + " " + flagPart + datePart + "{" + message.length + "}\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         String cont = readLine();
         if (!cont.startsWith("+")) {

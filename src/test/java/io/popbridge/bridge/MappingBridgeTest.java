@@ -1,0 +1,277 @@
+package io.popbridge.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.popbridge.imap.ImapClientOptions;
+import io.popbridge.imap.UpstreamEndpoint;
+import io.popbridge.mapping.MappingStore;
+import io.popbridge.mapping.StoreConfig;
+import io.popbridge.pop3.Pop3Options;
+import io.popbridge.server.BridgeServer;
+import io.popbridge.testing.Pop3TestClient;
+import io.popbridge.testing.RawImap;
+import io.popbridge.testing.Upstream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * POP3 client → popbridge with an SQLite mapping store → GreenMail: UIDLs, hidden sets and
+ * device views that outlive sessions, restarts and a recreated mailbox.
+ */
+class MappingBridgeTest {
+
+    static final String FOLDER = "Pop";
+
+    @TempDir
+    Path dir;
+
+    private Upstream upstream;
+    private MappingStore store;
+    private BridgeServer bridge;
+    final AtomicInteger rematches = new AtomicInteger();
+
+    @BeforeEach
+    void setUp() {
+        upstream = new Upstream();
+    }
+
+    @AfterEach
+    void tearDown() {
+        stopBridge();
+        upstream.close();
+    }
+
+    private void stopBridge() {
+        if (bridge != null) {
+            bridge.close();
+            bridge = null;
+        }
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+
+    /** A fresh bridge and store (a restart) on the same SQLite file. */
+    private InetSocketAddress start(String mailbox, String deletePolicy) throws Exception {
+        stopBridge();
+        store = MappingStore.open(new StoreConfig.Sqlite(dir.resolve("popbridge.db")));
+        bridge = start(upstream.endpoint(), null, mailbox, deletePolicy, store, rematches);
+        return bridge.localAddress();
+    }
+
+    static BridgeServer start(UpstreamEndpoint endpoint, io.netty.handler.ssl.SslContext tls, String mailbox,
+            String deletePolicy, MappingStore store, AtomicInteger rematches) throws Exception {
+        ImapClientOptions imap = new ImapClientOptions(Duration.ofSeconds(5), Duration.ofSeconds(10), 64 * 1024,
+                1L << 31, tls);
+        BridgeOptions options = new BridgeOptions(endpoint, imap, mailbox, DeletePolicy.parse(deletePolicy),
+                RetrievePolicy.PEEK, BridgeOptions.DEFAULT_HIDE_KEYWORD);
+        UpstreamObserver observer = new UpstreamObserver() {
+            @Override
+            public void uidlsRematched(String upstream, int messages) {
+                rematches.addAndGet(messages);
+            }
+        };
+        Router router = Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS));
+        return BridgeServer.start(new InetSocketAddress("127.0.0.1", 0), Pop3Options.defaults(),
+                new ImapMailboxProvider(options, router, observer, store, MappingOptions.DEFAULTS), 1);
+    }
+
+    static byte[] message(String subject) {
+        return ("From: a@example.com\r\nTo: alice@example.com\r\nSubject: " + subject + "\r\nMessage-ID: <"
+                + subject.replace(' ', '.') + "@example.com>\r\n\r\nBody of " + subject + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static String date(int day) {
+        return String.format("%02d-Mar-2024 10:%02d:00 +0000", day, day);
+    }
+
+    /** Subject line of every message as the POP3 client sees it, keyed by UIDL, in POP3 order. */
+    static Map<String, String> uidlToSubject(Pop3TestClient pop) throws Exception {
+        Pop3TestClient.expectOk(pop.command("UIDL"));
+        List<String> lines = pop.lines();
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : lines) {
+            String[] parts = line.split(" ");
+            String text = new String(pop.retr(Integer.parseInt(parts[0])), StandardCharsets.US_ASCII);
+            String subject = text.lines().filter(l -> l.startsWith("Subject: ")).findFirst().orElseThrow();
+            out.put(parts[1], subject.substring("Subject: ".length()));
+        }
+        return out;
+    }
+
+    static Map<String, String> session(InetSocketAddress address, String user, String password) throws Exception {
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(user, password)) {
+            Map<String, String> seen = uidlToSubject(pop);
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+            return seen;
+        }
+    }
+
+    static long uidValidity(RawImap imap, String folder) throws Exception {
+        // EXAMINE, not STATUS: GreenMail drops the connection on STATUS (UIDVALIDITY)
+        List<String> lines = imap.ok("EXAMINE " + folder);
+        imap.ok("CLOSE"); // read-only: expunges nothing
+        for (String line : lines) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("UIDVALIDITY (\\d+)").matcher(line);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        throw new AssertionError("no UIDVALIDITY in EXAMINE");
+    }
+
+    /**
+     * The UIDVALIDITY scenario on any upstream: list three messages, recreate the folder with a new
+     * UIDVALIDITY holding a new message first and then the same three (same octets, same
+     * INTERNALDATE), list again: the three keep their UIDLs although their UIDs all changed, the
+     * new one gets a new UIDL.
+     */
+    static void uidlsSurviveRecreatedFolder(RawImap imap, InetSocketAddress bridgeAddress, String user,
+            String password, AtomicInteger rematches) throws Exception {
+        imap.ok("CREATE " + FOLDER);
+        for (int i = 1; i <= 3; i++) {
+            imap.append(FOLDER, message("old " + i), null, date(i));
+        }
+        Map<String, String> before = session(bridgeAddress, user, password);
+        assertEquals(List.of("old 1", "old 2", "old 3"), new ArrayList<>(before.values()));
+        assertEquals(before, session(bridgeAddress, user, password), "a repeat login gives the same UIDLs");
+
+        long oldValidity = uidValidity(imap, FOLDER);
+        // RENAME away rather than DELETE: GreenMail drops the connection on DELETE of a folder
+        // with messages; for the bridge both leave a new, empty folder behind after CREATE.
+        imap.ok("RENAME " + FOLDER + " " + FOLDER + "-old");
+        // Servers derive UIDVALIDITY from the clock (GreenMail: seconds): let a second pass.
+        while (System.currentTimeMillis() / 1000 <= oldValidity + 1) {
+            Thread.sleep(100);
+        }
+        imap.ok("CREATE " + FOLDER);
+        imap.append(FOLDER, message("new 1"), null, date(20));
+        for (int i = 1; i <= 3; i++) {
+            imap.append(FOLDER, message("old " + i), null, date(i));
+        }
+        assertNotEquals(oldValidity, uidValidity(imap, FOLDER), "the folder really has a new UIDVALIDITY");
+
+        Map<String, String> after = session(bridgeAddress, user, password);
+        assertEquals(4, after.size());
+        for (Map.Entry<String, String> e : before.entrySet()) {
+            assertEquals(e.getValue(), after.get(e.getKey()), "UIDL " + e.getKey() + " still names " + e.getValue());
+        }
+        String newUidl = after.entrySet().stream().filter(e -> e.getValue().equals("new 1")).findFirst()
+                .orElseThrow().getKey();
+        assertFalse(before.containsKey(newUidl), "the new message gets a UIDL never given out before");
+        assertEquals(3, rematches.get(), "three messages re-matched by fingerprint, counted once");
+        assertEquals(after, session(bridgeAddress, user, password), "stable from then on");
+        assertEquals(3, rematches.get());
+    }
+
+    @Test
+    void uidlsSurviveAUidValidityChangeOnGreenMail() throws Exception {
+        InetSocketAddress address = start(FOLDER, "hide");
+        try (RawImap imap = upstream.imap()) {
+            uidlsSurviveRecreatedFolder(imap, address, Upstream.USER, Upstream.PASSWORD, rematches);
+        }
+    }
+
+    @Test
+    void restartKeepsUidlsAndDeviceHiddenSets() throws Exception {
+        InetSocketAddress address = start(FOLDER, "hide");
+        try (RawImap imap = upstream.imap()) {
+            imap.ok("CREATE " + FOLDER);
+            for (int i = 1; i <= 3; i++) {
+                imap.append(FOLDER, message("m " + i), null, date(i));
+            }
+        }
+        Map<String, String> first = session(address, Upstream.USER, Upstream.PASSWORD);
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(Upstream.USER + "#phone", Upstream.PASSWORD)) {
+            Pop3TestClient.expectOk(pop.command("DELE 2"));
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+        }
+        address = start(FOLDER, "hide"); // new BridgeServer, provider and store on the same file
+        assertEquals(first, session(address, Upstream.USER, Upstream.PASSWORD), "same UIDLs after a restart");
+        Map<String, String> phone = session(address, Upstream.USER + "#phone", Upstream.PASSWORD);
+        assertEquals(List.of("m 1", "m 3"), new ArrayList<>(phone.values()), "the phone's hidden set survived");
+        assertTrue(first.keySet().containsAll(phone.keySet()), "devices share the mailbox's UIDLs");
+    }
+
+    @Test
+    void deviceDeleteHidesForThatDeviceOnly() throws Exception {
+        InetSocketAddress address = start("INBOX", "hide");
+        try (RawImap imap = upstream.imap()) {
+            for (int i = 1; i <= 3; i++) {
+                imap.append("INBOX", message("d " + i), null, date(i));
+            }
+        }
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(Upstream.USER + "#phone", Upstream.PASSWORD)) {
+            assertEquals(List.of("d 1", "d 2", "d 3"), new ArrayList<>(uidlToSubject(pop).values()));
+            Pop3TestClient.expectOk(pop.command("DELE 1"));
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+        }
+        assertEquals(List.of("d 2", "d 3"),
+                new ArrayList<>(session(address, Upstream.USER + "#phone", Upstream.PASSWORD).values()));
+        assertEquals(List.of("d 1", "d 2", "d 3"),
+                new ArrayList<>(session(address, Upstream.USER + "#desk", Upstream.PASSWORD).values()),
+                "another device still sees it");
+        assertEquals(List.of("d 1", "d 2", "d 3"),
+                new ArrayList<>(session(address, Upstream.USER, Upstream.PASSWORD).values()),
+                "the default view still sees it");
+        try (RawImap imap = upstream.imap()) {
+            List<Long> uids = imap.uids();
+            assertEquals(3, uids.size(), "nothing removed upstream");
+            for (long uid : uids) {
+                String flags = imap.flags(uid);
+                assertFalse(flags.contains(BridgeOptions.DEFAULT_HIDE_KEYWORD), "no shared keyword: " + flags);
+            }
+        }
+        address = start("INBOX", "hide");
+        assertEquals(List.of("d 2", "d 3"),
+                new ArrayList<>(session(address, Upstream.USER + "#phone", Upstream.PASSWORD).values()),
+                "a restart changes nothing");
+        assertEquals(3, session(address, Upstream.USER + "#desk", Upstream.PASSWORD).size());
+    }
+
+    @Test
+    void invalidDeviceNameIsRefusedBeforeUpstreamContact() throws Exception {
+        InetSocketAddress address = start("INBOX", "hide");
+        try (Pop3TestClient pop = new Pop3TestClient(address)) {
+            Pop3TestClient.expectOk(pop.command("USER " + Upstream.USER + "#bad/name"));
+            String reply = pop.command("PASS " + Upstream.PASSWORD);
+            assertTrue(reply.startsWith("-ERR"), reply);
+        }
+    }
+
+    @Test
+    void storeFailureAtLoginIsSysTempAndChangesNothing() throws Exception {
+        InetSocketAddress address = start("INBOX", "hide");
+        try (RawImap imap = upstream.imap()) {
+            imap.append("INBOX", message("x"), null, date(1));
+        }
+        MappingStore closed = store;
+        store = null;
+        closed.close(); // every later store call fails
+        try (Pop3TestClient pop = new Pop3TestClient(address)) {
+            Pop3TestClient.expectOk(pop.command("USER " + Upstream.USER));
+            String reply = pop.command("PASS " + Upstream.PASSWORD);
+            assertTrue(reply.startsWith("-ERR [SYS/TEMP]"), reply);
+        }
+        try (RawImap imap = upstream.imap()) {
+            long uid = imap.uids().get(0);
+            assertFalse(imap.flags(uid).contains(BridgeOptions.DEFAULT_HIDE_KEYWORD));
+        }
+    }
+}
