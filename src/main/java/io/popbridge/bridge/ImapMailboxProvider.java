@@ -166,7 +166,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
                     if (store == null) {
                         takeSnapshot(client, context.eventLoop(), upstreamName, user, mailbox, promise);
                     } else {
-                        StoreView view = new StoreView(store, MailboxKeys.of(route, user, options.mailbox()), device,
+                        StoreView view = new StoreView(store, MailboxKeys.of(route, user, options.mailbox()), user, device,
                                 mailbox.allowsKeyword(options.hideKeyword()) && !mailbox.readOnly(),
                                 options.deletePolicy().kind());
                         takeStoreSnapshot(client, context.eventLoop(), upstreamName, view, mailbox, promise);
@@ -231,8 +231,9 @@ public final class ImapMailboxProvider implements MailboxProvider {
             }
             @SuppressWarnings("unchecked")
             List<FetchedMessage> listing = (List<FetchedMessage>) fetched.getNow();
+            MappingOptions.Window window = mapping.windowOf(view.user());
             new StoreListing(client, loop, store, view.key(), selected.uidValidity(), observer, upstreamName)
-                    .run(listing, view.keepsHidden() ? view.device() : null).addListener(stored -> {
+                    .run(listing, view.keepsHidden() ? view.device() : null, window.fromNowOn()).addListener(stored -> {
                         if (!stored.isSuccess()) {
                             fail(client, promise, (MailboxException) stored.cause());
                             return;
@@ -240,7 +241,8 @@ public final class ImapMailboxProvider implements MailboxProvider {
                         StoreListing.Result result = (StoreListing.Result) stored.getNow();
                         Snapshot snapshot = Snapshot.of(listing, view.keepsHidden() ? null : options.hideKeyword(),
                                 uid -> result.uidls().get(uid), result.hidden()::contains,
-                                (uid, reported) -> result.sizes().getOrDefault(uid, learnt.size(uid, reported)));
+                                (uid, reported) -> result.sizes().getOrDefault(uid, learnt.size(uid, reported)),
+                                Windows.filter(window, result.firstLogin(), java.time.Instant.now()), window.newest());
                         promise.setSuccess(new ImapMailbox(client, loop, options, selected, snapshot, learnt,
                                 observer, upstreamName, view));
                     });

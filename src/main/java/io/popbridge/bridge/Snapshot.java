@@ -33,7 +33,7 @@ final class Snapshot {
     }
 
     static Snapshot of(List<FetchedMessage> listing, long uidValidity, String hideKeyword, SizeSource sizes) {
-        return of(listing, hideKeyword, uid -> Uidl.of(uidValidity, uid), uidl -> false, sizes);
+        return of(listing, hideKeyword, uid -> Uidl.of(uidValidity, uid), uidl -> false, sizes, m -> true, 0);
     }
 
     /**
@@ -43,15 +43,34 @@ final class Snapshot {
      */
     static Snapshot of(List<FetchedMessage> listing, String hideKeyword, java.util.function.LongFunction<String> uidls,
             java.util.function.Predicate<String> hidden, SizeSource sizes) {
+        return of(listing, hideKeyword, uidls, hidden, sizes, m -> true, 0);
+    }
+
+    /**
+     * As above, keeping only messages {@code inWindow} accepts and, if {@code newest} is not 0,
+     * only the {@code newest} highest UIDs of what remains.
+     */
+    static Snapshot of(List<FetchedMessage> listing, String hideKeyword, java.util.function.LongFunction<String> uidls,
+            java.util.function.Predicate<String> hidden, SizeSource sizes,
+            java.util.function.Predicate<FetchedMessage> inWindow, int newest) {
         List<FetchedMessage> visible = new ArrayList<>(listing.size());
         for (FetchedMessage m : listing) {
             if (m.uid() > 0 && m.rfc822Size() >= 0 && !ImapMailboxProvider.hasFlag(m, "\\Deleted")
                     && (hideKeyword == null || !ImapMailboxProvider.hasFlag(m, hideKeyword))
-                    && uidls.apply(m.uid()) != null && !hidden.test(uidls.apply(m.uid()))) {
+                    && uidls.apply(m.uid()) != null && !hidden.test(uidls.apply(m.uid())) && inWindow.test(m)) {
                 visible.add(m);
             }
         }
         visible.sort((a, b) -> Long.compare(a.uid(), b.uid()));
+        if (newest > 0) {
+            List<FetchedMessage> distinct = new ArrayList<>(visible.size());
+            for (FetchedMessage m : visible) {
+                if (distinct.isEmpty() || distinct.get(distinct.size() - 1).uid() != m.uid()) {
+                    distinct.add(m);
+                }
+            }
+            visible = distinct.size() > newest ? distinct.subList(distinct.size() - newest, distinct.size()) : distinct;
+        }
         long[] uids = new long[visible.size()];
         List<MessageEntry> entries = new ArrayList<>(visible.size());
         int n = 0;

@@ -32,7 +32,7 @@ final class StoreListing {
     private static final String MESSAGE_ID_ITEM = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]";
 
     /** What the store says about one listing. */
-    record Result(Map<Long, String> uidls, Map<Long, Long> sizes, Set<String> hidden) {
+    record Result(Map<Long, String> uidls, Map<Long, Long> sizes, Set<String> hidden, java.time.Instant firstLogin) {
     }
 
     private final ImapClient client;
@@ -70,7 +70,7 @@ final class StoreListing {
      * that device's hidden set. Fails with {@link FailureKind#SYS_TEMP} when the store fails, or
      * with the upstream failure of the header fetch; nothing is changed upstream either way.
      */
-    Future<Result> run(List<FetchedMessage> listing, String hiddenDevice) {
+    Future<Result> run(List<FetchedMessage> listing, String hiddenDevice, boolean firstLogin) {
         Promise<Result> promise = loop.newPromise();
         onLoop(store.known(key, uidValidity), promise, known -> {
             List<Long> unknown = new ArrayList<>();
@@ -89,14 +89,14 @@ final class StoreListing {
                     promise.tryFailure(Failures.upstream("Message-ID headers", fetched.cause()));
                     return;
                 }
-                assign(listing, known, messageIds, hiddenDevice, promise);
+                assign(listing, known, messageIds, hiddenDevice, firstLogin, promise);
             });
         });
         return promise;
     }
 
     private void assign(List<FetchedMessage> listing, Map<Long, String> known, Map<Long, String> messageIds,
-            String hiddenDevice, Promise<Result> promise) {
+            String hiddenDevice, boolean firstLogin, Promise<Result> promise) {
         List<MessageFacts> facts = new ArrayList<>(listing.size());
         Set<Long> seen = new java.util.HashSet<>();
         for (FetchedMessage m : listing) {
@@ -114,14 +114,10 @@ final class StoreListing {
                 log.info("UIDVALIDITY {} of a mailbox on {}: {} message(s) kept their UIDL by fingerprint, {} new",
                         uidValidity, upstreamName, assignment.rematched(), assignment.created());
             }
-            onLoop(store.sizes(key, uidValidity), promise, sizes -> {
-                if (hiddenDevice == null) {
-                    promise.trySuccess(new Result(assignment.uidls(), sizes, Set.of()));
-                    return;
-                }
-                onLoop(store.hidden(key, hiddenDevice), promise,
-                        hidden -> promise.trySuccess(new Result(assignment.uidls(), sizes, hidden)));
-            });
+            onLoop(store.sizes(key, uidValidity), promise, sizes -> onLoop(hiddenDevice == null
+                    ? CompletableFuture.completedFuture(Set.<String>of()) : store.hidden(key, hiddenDevice), promise,
+                    hidden -> onLoop(firstLogin ? store.firstLogin(key) : CompletableFuture.completedFuture(null),
+                            promise, since -> promise.trySuccess(new Result(assignment.uidls(), sizes, hidden, since)))));
         });
     }
 

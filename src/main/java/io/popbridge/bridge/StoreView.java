@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
  * must not touch the shared keyword); for the default view, when the upstream does not allow the
  * hide keyword.
  *
+ * @param user the user name as the client sent it, without a device suffix
  * @param keywordUsable whether the selected mailbox accepts the hide keyword (PERMANENTFLAGS)
  */
-record StoreView(MappingStore store, MailboxKey key, String device, boolean keywordUsable,
+record StoreView(MappingStore store, MailboxKey key, String user, String device, boolean keywordUsable,
         DeletePolicy.Kind policy) {
 
     private static final Logger log = LoggerFactory.getLogger(StoreView.class);

@@ -195,6 +195,37 @@ final class JdbcMappingStore implements MappingStore {
     }
 
     @Override
+    public CompletableFuture<java.time.Instant> firstLogin(MailboxKey mailbox) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        return call("record the first login", c -> {
+            Long known = readFirstLogin(c, mailbox);
+            if (known != null) {
+                return java.time.Instant.ofEpochMilli(known); // the usual case: one read, no write
+            }
+            return Jdbc.transaction(c, () -> {
+                long id = Jdbc.lockMailbox(c, dialect, mailbox);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO first_login (mailbox_id, first_login_at)"
+                        + " VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+                    ps.setLong(1, id);
+                    ps.setLong(2, System.currentTimeMillis());
+                    ps.executeUpdate();
+                }
+                return java.time.Instant.ofEpochMilli(readFirstLogin(c, mailbox));
+            });
+        });
+    }
+
+    private static Long readFirstLogin(Connection c, MailboxKey mailbox) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT f.first_login_at FROM first_login f"
+                + " JOIN mailbox m ON m.id = f.mailbox_id WHERE m.upstream = ? AND m.username = ? AND m.name = ?")) {
+            Jdbc.setKey(ps, mailbox);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    @Override
     public int schemaVersion() {
         return schemaVersion;
     }

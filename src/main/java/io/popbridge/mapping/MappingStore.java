@@ -78,6 +78,12 @@ public interface MappingStore extends AutoCloseable {
     /** The learnt sizes under {@code uidValidity}, UID to size; empty if none. */
     CompletableFuture<Map<Long, Long>> sizes(MailboxKey mailbox, long uidValidity);
 
+    /**
+     * When the mailbox was first opened with the "from now on" window: the time recorded by the
+     * first call for the mailbox (now, then), returned unchanged by every later call.
+     */
+    CompletableFuture<java.time.Instant> firstLogin(MailboxKey mailbox);
+
     /** The schema version of the database, as migrated by {@link #open}. */
     int schemaVersion();
 

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The {@code store:} section (where the mapping store lives, docs/mapping.md) and the
@@ -17,7 +19,9 @@ final class StoreSettings {
 
     static final List<String> STORE = List.of("type", "path", "url", "user", "password", "password-file",
             "pool-size", "connect-timeout", "queue-limit");
-    static final List<String> MAPPING = List.of("device-separator");
+    static final List<String> MAPPING = List.of("device-separator", "window", "users");
+    private static final List<String> WINDOW = List.of("newest", "younger-than-days", "from-now-on");
+    private static final List<String> USER_WINDOW = List.of("user", "newest", "younger-than-days", "from-now-on");
 
     private static final List<String> SQLITE_ONLY = List.of("path");
     private static final List<String> POSTGRES_ONLY = List.of("url", "user", "password", "password-file",
@@ -81,10 +85,30 @@ final class StoreSettings {
             separator = section.isNull("device-separator") ? "" : section.secret("device-separator");
         }
         try {
-            return new MappingOptions(separator);
+            new MappingOptions(separator);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(section.name("device-separator"), e.getMessage());
         }
+        MappingOptions.Window window = window(section.section("window", WINDOW), MappingOptions.Window.ALL);
+        Map<String, MappingOptions.Window> users = new LinkedHashMap<>();
+        for (Section entry : section.sections("users", USER_WINDOW)) {
+            String user = entry.string("user", null);
+            if (user == null) {
+                throw new ConfigException(entry.name("user"), "missing: the POP3 user name this window is for");
+            }
+            if (users.put(user.toLowerCase(Locale.ROOT), window(entry, window)) != null) {
+                throw new ConfigException(entry.name("user"), "duplicate user " + user);
+            }
+        }
+        return new MappingOptions(separator, window, users);
+    }
+
+    /** A window; keys not set come from {@code inherited}. */
+    private static MappingOptions.Window window(Section section, MappingOptions.Window inherited) throws ConfigException {
+        return new MappingOptions.Window(
+                section.integer("newest", inherited.newest(), 0, 10_000_000),
+                section.integer("younger-than-days", inherited.youngerThanDays(), 0, 100_000),
+                section.bool("from-now-on", inherited.fromNowOn()));
     }
 
     private static String password(Section section) throws ConfigException {

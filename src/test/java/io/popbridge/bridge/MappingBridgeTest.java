@@ -76,6 +76,11 @@ class MappingBridgeTest {
 
     static BridgeServer start(UpstreamEndpoint endpoint, io.netty.handler.ssl.SslContext tls, String mailbox,
             String deletePolicy, MappingStore store, AtomicInteger rematches) throws Exception {
+        return start(endpoint, tls, mailbox, deletePolicy, store, rematches, MappingOptions.DEFAULTS);
+    }
+
+    static BridgeServer start(UpstreamEndpoint endpoint, io.netty.handler.ssl.SslContext tls, String mailbox,
+            String deletePolicy, MappingStore store, AtomicInteger rematches, MappingOptions mapping) throws Exception {
         ImapClientOptions imap = new ImapClientOptions(Duration.ofSeconds(5), Duration.ofSeconds(10), 64 * 1024,
                 1L << 31, tls);
         BridgeOptions options = new BridgeOptions(endpoint, imap, mailbox, DeletePolicy.parse(deletePolicy),
@@ -88,7 +93,7 @@ class MappingBridgeTest {
         };
         Router router = Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS));
         return BridgeServer.start(new InetSocketAddress("127.0.0.1", 0), Pop3Options.defaults(),
-                new ImapMailboxProvider(options, router, observer, store, MappingOptions.DEFAULTS), 1);
+                new ImapMailboxProvider(options, router, observer, store, mapping), 1);
     }
 
     static byte[] message(String subject) {
@@ -273,5 +278,104 @@ class MappingBridgeTest {
             long uid = imap.uids().get(0);
             assertFalse(imap.flags(uid).contains(BridgeOptions.DEFAULT_HIDE_KEYWORD));
         }
+    }
+
+    /**
+     * An upstream whose PERMANENTFLAGS allow no keyword: without a store the hide policy answers
+     * QUIT with -ERR [SYS/PERM]; with one, the hidden set lives in the store and survives restarts.
+     */
+    @Test
+    void hidePolicyFallsBackToTheStoreWhenTheUpstreamRefusesKeywords() throws Exception {
+        try (KeywordlessImap keywordless = new KeywordlessImap(3)) {
+            store = MappingStore.open(new StoreConfig.Sqlite(dir.resolve("popbridge.db")));
+            bridge = start(keywordless.endpoint(), null, "INBOX", "hide", store, rematches);
+            InetSocketAddress address = bridge.localAddress();
+            Map<String, String> first;
+            try (Pop3TestClient pop = new Pop3TestClient(address).login("carol", "secret")) {
+                first = uidlToSubject(pop);
+                assertEquals(List.of("k 1", "k 2", "k 3"), new ArrayList<>(first.values()));
+                Pop3TestClient.expectOk(pop.command("DELE 2"));
+                Pop3TestClient.expectOk(pop.command("QUIT"));
+            }
+            assertEquals(List.of("k 1", "k 3"), new ArrayList<>(session(address, "carol", "secret").values()));
+            assertTrue(keywordless.commands.stream().noneMatch(c -> c.toUpperCase().contains("STORE")),
+                    "nothing stored upstream: " + keywordless.commands);
+
+            stopBridge();
+            store = MappingStore.open(new StoreConfig.Sqlite(dir.resolve("popbridge.db")));
+            bridge = start(keywordless.endpoint(), null, "INBOX", "hide", store, rematches);
+            Map<String, String> afterRestart = session(bridge.localAddress(), "carol", "secret");
+            assertEquals(List.of("k 1", "k 3"), new ArrayList<>(afterRestart.values()), "hidden set survives a restart");
+            for (Map.Entry<String, String> e : afterRestart.entrySet()) {
+                assertEquals(e.getValue(), first.get(e.getKey()), "same UIDLs after a restart");
+            }
+        }
+    }
+
+    private InetSocketAddress startWindowed(MappingOptions mapping) throws Exception {
+        stopBridge();
+        store = MappingStore.open(new StoreConfig.Sqlite(dir.resolve("popbridge.db")));
+        bridge = start(upstream.endpoint(), null, "INBOX", "hide", store, rematches, mapping);
+        return bridge.localAddress();
+    }
+
+    private static String imapDate(java.time.Instant instant) {
+        return java.time.format.DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss Z", java.util.Locale.ROOT)
+                .format(instant.atZone(java.time.ZoneOffset.UTC));
+    }
+
+    @Test
+    void newestWindowListsOnlyTheNewestMessages() throws Exception {
+        try (RawImap imap = upstream.imap()) {
+            for (int i = 1; i <= 5; i++) {
+                imap.append("INBOX", message("n " + i), null, date(i));
+            }
+        }
+        InetSocketAddress address = startWindowed(new MappingOptions("#", new MappingOptions.Window(2, 0, false),
+                Map.of(Upstream.USER2, MappingOptions.Window.ALL)));
+        Map<String, String> seen = session(address, Upstream.USER, Upstream.PASSWORD);
+        assertEquals(List.of("n 4", "n 5"), new ArrayList<>(seen.values()));
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(Upstream.USER, Upstream.PASSWORD)) {
+            Pop3TestClient.expectOk(pop.command("DELE 2"));
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+        }
+        assertEquals(List.of("n 3", "n 4"), new ArrayList<>(session(address, Upstream.USER, Upstream.PASSWORD).values()),
+                "the newest two of what is not hidden");
+    }
+
+    @Test
+    void youngerThanWindowLeavesOutOldMail() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        try (RawImap imap = upstream.imap()) {
+            imap.append("INBOX", message("ancient"), null, imapDate(now.minus(java.time.Duration.ofDays(400))));
+            imap.append("INBOX", message("last month"), null, imapDate(now.minus(java.time.Duration.ofDays(31))));
+            imap.append("INBOX", message("yesterday"), null, imapDate(now.minus(java.time.Duration.ofDays(1))));
+        }
+        InetSocketAddress address = startWindowed(new MappingOptions("#", new MappingOptions.Window(0, 30, false),
+                Map.of()));
+        assertEquals(List.of("yesterday"), new ArrayList<>(session(address, Upstream.USER, Upstream.PASSWORD).values()));
+    }
+
+    @Test
+    void fromNowOnWindowListsOnlyMailAfterTheFirstLoginAndAUserOverrideWins() throws Exception {
+        try (RawImap imap = upstream.imap()) {
+            imap.append("INBOX", message("before 1"), null, date(1));
+            imap.append("INBOX", message("before 2"), null, date(2));
+        }
+        try (RawImap imap = upstream.imap(Upstream.USER2, Upstream.PASSWORD2)) {
+            imap.append("INBOX", message("bob before"), null, date(1));
+        }
+        MappingOptions mapping = new MappingOptions("#", new MappingOptions.Window(0, 0, true),
+                Map.of(Upstream.USER2, MappingOptions.Window.ALL));
+        InetSocketAddress address = startWindowed(mapping);
+        assertEquals(Map.of(), session(address, Upstream.USER, Upstream.PASSWORD), "first login: nothing old");
+        try (RawImap imap = upstream.imap()) {
+            imap.append("INBOX", message("after"), null, null); // INTERNALDATE: now
+        }
+        address = startWindowed(mapping); // the first login is kept in the store across restarts
+        assertEquals(List.of("after"), new ArrayList<>(session(address, Upstream.USER, Upstream.PASSWORD).values()));
+        assertEquals(List.of("bob before"),
+                new ArrayList<>(session(address, Upstream.USER2, Upstream.PASSWORD2).values()),
+                "bob's override lists everything");
     }
 }

@@ -1,0 +1,1 @@
+-- reserved: listing cache (delta-sync branch)
