@@ -58,6 +58,28 @@ abstract class MappingStoreContract {
     }
 
     @Test
+    void knownReadsWhatAssignGaveOutUnderThatUidValidityOnly() throws Exception {
+        MappingStore store = open();
+        assertEquals(java.util.Map.of(), store.known(INBOX, 7).get());
+        Assignment a = store.assign(INBOX, 7, List.of(msg(1, 1), msg(2, 2))).get();
+        assertEquals(a.uidls(), store.known(INBOX, 7).get());
+        assertEquals(java.util.Map.of(), store.known(INBOX, 8).get());
+    }
+
+    @Test
+    void firstLoginIsRecordedOnceAndSurvivesReopening() throws Exception {
+        MappingStore store = open();
+        Instant first = store.firstLogin(INBOX).get();
+        Thread.sleep(5);
+        assertEquals(first, store.firstLogin(INBOX).get());
+        store.close();
+        opened.remove(store);
+        assertEquals(first, open().firstLogin(INBOX).get(), "kept in the database");
+        Instant other = open().firstLogin(new MailboxKey("hosting", "bob@example.org", "INBOX")).get();
+        assertTrue(!other.isBefore(first), "each mailbox has its own");
+    }
+
+    @Test
     void migrationFromEmptyCreatesTheCurrentSchema() throws SQLException {
         MappingStore store = open();
         assertEquals(Migrator.scripts().size(), store.schemaVersion());
