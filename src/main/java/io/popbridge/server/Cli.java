@@ -91,7 +91,11 @@ public final class Cli implements Callable<Integer> {
                 return usage(e.getMessage());
             }
             Logging.apply(loaded.logFormat());
-            launcher.start(loaded, false);
+            try {
+                launcher.start(loaded, false);
+            } catch (ConfigException e) {
+                return usage(e.getMessage()); // found at start-up, e.g. an unusable store
+            }
             return EXIT_OK;
         }
         try {
@@ -110,7 +114,11 @@ public final class Cli implements Callable<Integer> {
                 return usage(e.getMessage());
             }
             Logging.apply(loaded.logFormat());
-            launcher.start(loaded, true);
+            try {
+                launcher.start(loaded, true);
+            } catch (ConfigException e) {
+                return usage(e.getMessage());
+            }
             return EXIT_OK;
         }
     }

@@ -25,9 +25,15 @@ public final class Main implements Launcher {
 
     @Override
     public void start(ServerConfig config, boolean demo) throws Exception {
-        ServerTls tls = config.needsCertificate() ? ServerTls.load(config.tls(), config.dataDir()) : null;
-        Metrics metrics = config.ops().adminEnabled() ? new Metrics() : null;
         MappingStore store = openStore(config);
+        ServerTls tls;
+        try {
+            tls = config.needsCertificate() ? ServerTls.load(config.tls(), config.dataDir()) : null;
+        } catch (Exception e) {
+            store.close();
+            throw e;
+        }
+        Metrics metrics = config.ops().adminEnabled() ? new Metrics() : null;
         BridgeServer server;
         try {
             server = BridgeServer.start(config.listeners(), tls, config.pop3(),

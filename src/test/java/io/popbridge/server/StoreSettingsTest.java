@@ -103,4 +103,18 @@ class StoreSettingsTest {
         assertTrue(e2.getMessage().startsWith("store"), e2.getMessage());
         assertFalse(e2.getMessage().contains("\n"));
     }
+
+    @Test
+    void cliExitsWithTheConfigStatusWhenTheStoreCannotBeOpened() throws Exception {
+        Files.writeString(dir.resolve("file"), "not a directory");
+        Path config = dir.resolve("popbridge.yaml");
+        Files.writeString(config, "upstream:\n  url: imap://127.0.0.1:1\ndata-dir: " + dir.resolve("data")
+                + "\nadmin:\n  enabled: false\nstore:\n  path: " + dir.resolve("file/popbridge.db") + "\n");
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = Cli.run(new String[] {"--config", config.toString()}, new Main(),
+                new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+        assertEquals(Cli.EXIT_USAGE, status, err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().startsWith("popbridge: store.path: "), err.toString());
+    }
 }
