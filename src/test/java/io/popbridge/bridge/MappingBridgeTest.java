@@ -43,6 +43,8 @@ class MappingBridgeTest {
     private MappingStore store;
     private BridgeServer bridge;
     final AtomicInteger rematches = new AtomicInteger();
+    /** Also told of every re-match: the Prometheus text must show them. */
+    static final io.popbridge.ops.Metrics METRICS = new io.popbridge.ops.Metrics();
 
     @BeforeEach
     void setUp() {
@@ -89,6 +91,7 @@ class MappingBridgeTest {
             @Override
             public void uidlsRematched(String upstream, int messages) {
                 rematches.addAndGet(messages);
+                METRICS.uidlsRematched(upstream, messages);
             }
         };
         Router router = Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS));
@@ -191,6 +194,9 @@ class MappingBridgeTest {
         try (RawImap imap = upstream.imap()) {
             uidlsSurviveRecreatedFolder(imap, address, Upstream.USER, Upstream.PASSWORD, rematches);
         }
+        String label = "upstream=\"127.0.0.1:" + upstream.port() + "\"";
+        assertTrue(METRICS.scrape().lines().anyMatch(l -> l.startsWith("popbridge_uidl_rematches_total{")
+                && l.contains(label) && l.endsWith(" 3.0")), METRICS.scrape());
     }
 
     @Test

@@ -346,6 +346,8 @@ class ConfigLoaderTest {
         assertEquals(defaults.logFormat(), config.logFormat());
         assertEquals(defaults.pop3(), config.pop3());
         assertEquals(defaults.ops(), config.ops());
+        assertEquals(defaults.store(), config.store());
+        assertEquals(defaults.mapping(), config.mapping());
         assertEquals(withoutTls(defaults.bridge()), withoutTls(config.bridge()));
         assertNotNull(config.bridge().imap().sslContext());
     }

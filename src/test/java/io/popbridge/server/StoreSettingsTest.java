@@ -54,6 +54,16 @@ class StoreSettingsTest {
     }
 
     @Test
+    void windowsWithPerUserOverridesInheritingUnsetKeys() throws Exception {
+        io.popbridge.bridge.MappingOptions mapping = parse("mapping:\n  window:\n    newest: 100\n"
+                + "    younger-than-days: 30\n  users:\n    - user: Scanner@Example.com\n      from-now-on: true\n"
+                + "    - user: bob\n      newest: 0\n").mapping();
+        assertEquals(new io.popbridge.bridge.MappingOptions.Window(100, 30, false), mapping.window());
+        assertEquals(new io.popbridge.bridge.MappingOptions.Window(100, 30, true), mapping.users().get("scanner@example.com"));
+        assertEquals(new io.popbridge.bridge.MappingOptions.Window(0, 30, false), mapping.users().get("bob"));
+    }
+
+    @Test
     void emptyDeviceSeparatorDisablesDevices() throws Exception {
         assertEquals("", parse("mapping:\n  device-separator: \"\"\n").mapping().deviceSeparator());
         assertEquals("+", parse("mapping:\n  device-separator: \"+\"\n").mapping().deviceSeparator());
@@ -72,6 +82,10 @@ class StoreSettingsTest {
         "store:\\n  queue-limit: 0\\n | store.queue-limit",
         "store:\\n  bogus: 1\\n | store.bogus",
         "mapping:\\n  device-separator: \"a b\"\\n | mapping.device-separator",
+        "mapping:\\n  window:\\n    newest: -1\\n | mapping.window.newest",
+        "mapping:\\n  window:\\n    from-now-on: yes please\\n | mapping.window.from-now-on",
+        "mapping:\\n  users:\\n    - newest: 3\\n | mapping.users[0].user",
+        "mapping:\\n  users:\\n    - user: a\\n    - user: A\\n | mapping.users[1].user",
     })
     void badStoreSettingsNameTheKey(String yaml, String key) {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(yaml.replace("\\n", "\n")));
