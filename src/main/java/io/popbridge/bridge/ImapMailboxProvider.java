@@ -93,8 +93,9 @@ public final class ImapMailboxProvider implements MailboxProvider {
             user = user.substring(0, at);
             if (!MappingOptions.validDevice(device) || user.isEmpty()) {
                 credentials.wipe();
-                return refused(context, new MailboxException(FailureKind.AUTH, "device name after '" + separator
-                        + "' must be 1 to " + MappingOptions.MAX_DEVICE_LENGTH + " of A-Z a-z 0-9 . _ -"));
+                String why = "Device name after '" + separator + "' must be 1 to " + MappingOptions.MAX_DEVICE_LENGTH
+                        + " of A-Z a-z 0-9 . _ -";
+                return refused(context, MailboxException.withReply(FailureKind.AUTH, why, why + "."));
             }
             upstreamUser = user.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }

@@ -32,6 +32,16 @@ final class Pop3Replies {
         };
     }
 
+    /** As {@link #failure(FailureKind)} for the kind of {@code cause}, with its own reply text if it has one. */
+    static String failure(Throwable cause) {
+        String standard = failure(kindOf(cause));
+        if (cause instanceof MailboxException e && e.replyText() != null) {
+            int code = standard.indexOf("] ");
+            return (code < 0 ? "-ERR" : standard.substring(0, code + 1)) + " " + e.replyText();
+        }
+        return standard;
+    }
+
     /** The reply to QUIT once the deletions (if any) are applied. */
     static String loggingOut(int deleted) {
         return switch (deleted) {

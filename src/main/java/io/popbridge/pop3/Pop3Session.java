@@ -555,10 +555,10 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             FailureKind kind = Pop3Replies.kindOf(f.cause());
             observer.login(kind);
             if (kind == FailureKind.AUTH) {
-                authFailed(Pop3Replies.failure(kind));
+                authFailed(Pop3Replies.failure(f.cause()));
                 return;
             }
-            writeLine(Pop3Replies.failure(kind));
+            writeLine(Pop3Replies.failure(f.cause()));
         }
         finished();
     }
