@@ -234,13 +234,13 @@ public final class ImapMailboxProvider implements MailboxProvider {
             List<FetchedMessage> listing = (List<FetchedMessage>) fetched.getNow();
             MappingOptions.Window window = mapping.windowOf(view.user());
             new StoreListing(client, loop, store, view.key(), selected.uidValidity(), observer, upstreamName)
-                    .run(listing, view.keepsHidden() ? view.device() : null, window.fromNowOn()).addListener(stored -> {
+                    .run(listing, view.readsHidden() ? view.device() : null, window.fromNowOn()).addListener(stored -> {
                         if (!stored.isSuccess()) {
-                            fail(client, promise, (MailboxException) stored.cause());
+                            fail(client, promise, Failures.upstream("mapping store", stored.cause()));
                             return;
                         }
                         StoreListing.Result result = (StoreListing.Result) stored.getNow();
-                        Snapshot snapshot = Snapshot.of(listing, view.keepsHidden() ? null : options.hideKeyword(),
+                        Snapshot snapshot = Snapshot.of(listing, view.device().isEmpty() ? options.hideKeyword() : null,
                                 uid -> result.uidls().get(uid), result.hidden()::contains,
                                 (uid, reported) -> result.sizes().getOrDefault(uid, learnt.size(uid, reported)),
                                 Windows.filter(window, result.firstLogin(), java.time.Instant.now()), window.newest());

@@ -27,6 +27,15 @@ record StoreView(MappingStore store, MailboxKey key, String user, String device,
                 && (!device.isEmpty() || !keywordUsable);
     }
 
+    /**
+     * Whether the listing must leave out the store's hidden set: with hide or seen always, also
+     * for the default view on an upstream that allows the keyword now, since the store may hold
+     * what was deleted while it did not (a message hidden once must never come back).
+     */
+    boolean readsHidden() {
+        return policy == DeletePolicy.Kind.HIDE || policy == DeletePolicy.Kind.SEEN;
+    }
+
     CompletableFuture<Void> hide(Collection<String> uidls) {
         return store.hide(key, device, uidls);
     }

@@ -214,6 +214,16 @@ class MappingBridgeTest {
             Pop3TestClient.expectOk(pop.command("QUIT"));
         }
         address = start(FOLDER, "hide"); // new BridgeServer, provider and store on the same file
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(Upstream.USER, Upstream.PASSWORD)) {
+            // GreenMail's RFC822.SIZE is wrong; the sizes RETR learnt before the restart are listed
+            Pop3TestClient.expectOk(pop.command("LIST"));
+            List<String> expected = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                expected.add(i + " " + message("m " + i).length);
+            }
+            assertEquals(expected, pop.lines(), "learnt sizes survive a restart");
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+        }
         assertEquals(first, session(address, Upstream.USER, Upstream.PASSWORD), "same UIDLs after a restart");
         Map<String, String> phone = session(address, Upstream.USER + "#phone", Upstream.PASSWORD);
         assertEquals(List.of("m 1", "m 3"), new ArrayList<>(phone.values()), "the phone's hidden set survived");
@@ -303,7 +313,9 @@ class MappingBridgeTest {
                 Pop3TestClient.expectOk(pop.command("DELE 2"));
                 Pop3TestClient.expectOk(pop.command("QUIT"));
             }
+            assertEquals(1, headerFetches(keywordless), "Message-IDs fetched at the first login");
             assertEquals(List.of("k 1", "k 3"), new ArrayList<>(session(address, "carol", "secret").values()));
+            assertEquals(1, headerFetches(keywordless), "a repeat login fetches no headers: the store knows the UIDs");
             assertTrue(keywordless.commands.stream().noneMatch(c -> c.toUpperCase().contains("STORE")),
                     "nothing stored upstream: " + keywordless.commands);
 
@@ -316,6 +328,10 @@ class MappingBridgeTest {
                 assertEquals(e.getValue(), first.get(e.getKey()), "same UIDLs after a restart");
             }
         }
+    }
+
+    private static long headerFetches(KeywordlessImap server) {
+        return server.commands.stream().filter(c -> c.toUpperCase().contains("HEADER.FIELDS")).count();
     }
 
     private InetSocketAddress startWindowed(MappingOptions mapping) throws Exception {
