@@ -219,9 +219,21 @@ public final class ImapMailboxProvider implements MailboxProvider {
                     observer.sizeCorrected(upstreamName);
                     view.learnSize(selected.uidValidity(), uid, size);
                 });
+        MappingOptions.Window window = mapping.windowOf(view.user());
         if (selected.exists() == 0) {
-            promise.setSuccess(new ImapMailbox(client, loop, options, selected, Snapshot.EMPTY, learnt,
-                    observer, upstreamName, view));
+            // Nothing to list; but "from now on" starts at the first login, empty mailbox or not.
+            java.util.concurrent.CompletableFuture<?> first = window.fromNowOn() ? store.firstLogin(view.key())
+                    : java.util.concurrent.CompletableFuture.completedFuture(null);
+            first.whenComplete((ok, error) -> loop.execute(() -> {
+                if (error != null) {
+                    observer.error(upstreamName, "store");
+                    fail(client, promise, new MailboxException(FailureKind.SYS_TEMP, "mapping store: "
+                            + error.getMessage(), error));
+                } else {
+                    promise.setSuccess(new ImapMailbox(client, loop, options, selected, Snapshot.EMPTY, learnt,
+                            observer, upstreamName, view));
+                }
+            }));
             return;
         }
         client.uidFetch("1:*", StoreListing.listingItems(client)).addListener(fetched -> {
@@ -232,7 +244,6 @@ public final class ImapMailboxProvider implements MailboxProvider {
             }
             @SuppressWarnings("unchecked")
             List<FetchedMessage> listing = (List<FetchedMessage>) fetched.getNow();
-            MappingOptions.Window window = mapping.windowOf(view.user());
             new StoreListing(client, loop, store, view.key(), selected.uidValidity(), observer, upstreamName)
                     .run(listing, view.readsHidden() ? view.device() : null, window.fromNowOn()).addListener(stored -> {
                         if (!stored.isSuccess()) {

@@ -379,6 +379,18 @@ class MappingBridgeTest {
     }
 
     @Test
+    void fromNowOnStartsAtTheFirstLoginEvenWithAnEmptyMailbox() throws Exception {
+        InetSocketAddress address = startWindowed(new MappingOptions("#", new MappingOptions.Window(0, 0, true),
+                Map.of()));
+        assertEquals(Map.of(), session(address, Upstream.USER, Upstream.PASSWORD));
+        Thread.sleep(1100); // INTERNALDATE has whole seconds: the next message is dated after the login
+        try (RawImap imap = upstream.imap()) {
+            imap.append("INBOX", message("first mail"), null, null);
+        }
+        assertEquals(List.of("first mail"), new ArrayList<>(session(address, Upstream.USER, Upstream.PASSWORD).values()));
+    }
+
+    @Test
     void fromNowOnWindowListsOnlyMailAfterTheFirstLoginAndAUserOverrideWins() throws Exception {
         try (RawImap imap = upstream.imap()) {
             imap.append("INBOX", message("before 1"), null, date(1));
