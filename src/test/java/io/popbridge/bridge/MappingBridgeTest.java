@@ -267,6 +267,24 @@ class MappingBridgeTest {
     }
 
     @Test
+    void storeFailureAtQuitIsSysTempAndHidesNothing() throws Exception {
+        InetSocketAddress address = start("INBOX", "hide");
+        try (RawImap imap = upstream.imap()) {
+            imap.append("INBOX", message("q 1"), null, date(1));
+        }
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(Upstream.USER + "#phone", Upstream.PASSWORD)) {
+            Pop3TestClient.expectOk(pop.command("DELE 1"));
+            store.close(); // the store goes away between DELE and QUIT
+            String reply = pop.command("QUIT");
+            assertTrue(reply.startsWith("-ERR [SYS/TEMP]"), reply);
+        }
+        store = null;
+        address = start("INBOX", "hide");
+        assertEquals(List.of("q 1"), new ArrayList<>(session(address, Upstream.USER + "#phone", Upstream.PASSWORD).values()),
+                "nothing was hidden");
+    }
+
+    @Test
     void invalidDeviceNameIsRefusedBeforeUpstreamContact() throws Exception {
         InetSocketAddress address = start("INBOX", "hide");
         try (Pop3TestClient pop = new Pop3TestClient(address)) {
