@@ -24,6 +24,10 @@ import java.util.Set;
  *   <li>Messages without a Message-ID: equal Date and size, only where exactly one old and
  *   exactly one IMAP message without a Message-ID have that Date and size.</li>
  * </ol>
+ *
+ * <p>With {@code ignoreSize} (an old server whose LIST sizes are not the message's octets, e.g.
+ * counted with bare LF line ends), step 1 compares Message-IDs alone and step 2 is skipped:
+ * Date alone is too weak a key.
  */
 final class MessageMatcher {
 
@@ -45,6 +49,10 @@ final class MessageMatcher {
     }
 
     static Result match(List<OldMessage> old, List<NewMessage> fresh) {
+        return match(old, fresh, false);
+    }
+
+    static Result match(List<OldMessage> old, List<NewMessage> fresh, boolean ignoreSize) {
         List<OldMessage> olds = new ArrayList<>(old);
         olds.sort(Comparator.comparingInt(OldMessage::number));
         List<NewMessage> news = new ArrayList<>(fresh);
@@ -57,16 +65,16 @@ final class MessageMatcher {
         for (OldMessage o : olds) {
             HeaderFields h = o.headers();
             if (h.messageId() != null) {
-                oldById.computeIfAbsent(new Key(h.messageId(), o.size()), k -> new ArrayList<>()).add(o);
-            } else if (h.date() != null) {
+                oldById.computeIfAbsent(new Key(h.messageId(), ignoreSize ? -1 : o.size()), k -> new ArrayList<>()).add(o);
+            } else if (h.date() != null && !ignoreSize) {
                 oldByDate.computeIfAbsent(new Key(h.date(), o.size()), k -> new ArrayList<>()).add(o);
             }
         }
         for (NewMessage n : news) {
             HeaderFields h = n.headers();
             if (h.messageId() != null) {
-                newById.computeIfAbsent(new Key(h.messageId(), n.size()), k -> new ArrayList<>()).add(n);
-            } else if (h.date() != null) {
+                newById.computeIfAbsent(new Key(h.messageId(), ignoreSize ? -1 : n.size()), k -> new ArrayList<>()).add(n);
+            } else if (h.date() != null && !ignoreSize) {
                 newByDate.computeIfAbsent(new Key(h.date(), n.size()), k -> new ArrayList<>()).add(n);
             }
         }

@@ -36,18 +36,23 @@ public final class UidlImporter implements AutoCloseable {
     private final String mailbox;
     private final MappingStore store;
     private final boolean dryRun;
+    private final boolean ignoreSize;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 
     /**
      * @param store where the UIDLs go; not closed by this importer
      * @param dryRun match and report, store nothing
+     * @param ignoreSize match by Message-ID without comparing sizes (old servers whose LIST sizes
+     *     are not exact); messages without a Message-ID are then not matched
      */
-    public UidlImporter(OldServer oldServer, Router router, String mailbox, MappingStore store, boolean dryRun) {
+    public UidlImporter(OldServer oldServer, Router router, String mailbox, MappingStore store, boolean dryRun,
+            boolean ignoreSize) {
         this.oldServer = Objects.requireNonNull(oldServer, "oldServer");
         this.router = Objects.requireNonNull(router, "router");
         this.mailbox = Objects.requireNonNull(mailbox, "mailbox");
         this.store = Objects.requireNonNull(store, "store");
         this.dryRun = dryRun;
+        this.ignoreSize = ignoreSize;
     }
 
     /**
@@ -88,7 +93,7 @@ public final class UidlImporter implements AutoCloseable {
                 usable.add(m);
             }
         }
-        MessageMatcher.Result match = MessageMatcher.match(usable, listing.messages());
+        MessageMatcher.Result match = MessageMatcher.match(usable, listing.messages(), ignoreSize);
         List<ImportedUidl> entries = new ArrayList<>();
         for (MessageMatcher.Pair p : match.matched()) {
             NewMessage n = p.message();

@@ -101,6 +101,10 @@ final class UidlImportCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Match and report, store nothing.")
     boolean dryRun;
 
+    @Option(names = "--ignore-size", description = {"Match by Message-ID without comparing sizes, for an old server",
+            "whose LIST sizes are not exact; messages without Message-ID are then not matched."})
+    boolean ignoreSize;
+
     private record Job(String user, Path oldPasswordFile, Path newPasswordFile) {
     }
 
@@ -131,7 +135,8 @@ final class UidlImportCommand implements Callable<Integer> {
             return Cli.EXIT_FAILURE;
         }
         int failed = 0;
-        try (store; UidlImporter importer = new UidlImporter(old, loaded.router(), loaded.bridge().mailbox(), store, dryRun)) {
+        try (store; UidlImporter importer = new UidlImporter(old, loaded.router(), loaded.bridge().mailbox(), store, dryRun,
+                ignoreSize)) {
             for (Job job : jobs) {
                 byte[] oldPassword = null;
                 byte[] newPassword = null;
