@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The two header fields the matcher compares, read from raw header octets (RFC 5322: folded
- * lines unfolded, the first occurrence wins, leading and trailing white space and runs of white
- * space normalized). Nothing else of a message is kept.
+ * The two header fields the matcher compares, read from raw header octets (RFC 5322): folded
+ * lines unfolded, the first occurrence wins, the value trimmed. The Message-ID is normalized
+ * exactly as the bridge does for the store's fingerprint (unfold, trim), so imported rows carry
+ * the fingerprint the bridge computes for the same message; the Date also has runs of white space
+ * collapsed (it is only compared). Nothing else of a message is kept.
  *
  * @param messageId the Message-ID field's value, or null when absent or empty
  * @param date the Date field's value, or null when absent or empty
@@ -15,46 +17,25 @@ record HeaderFields(String messageId, String date) {
 
     static HeaderFields parse(byte[] headers) {
         // ISO-8859-1 maps every octet to one char: 8-bit junk cannot break the parse.
-        String text = new String(headers, StandardCharsets.ISO_8859_1);
+        String text = new String(headers, StandardCharsets.ISO_8859_1).replaceAll("\r?\n[ \t]+", " ");
         String messageId = null;
         String date = null;
-        String name = null;
-        StringBuilder value = new StringBuilder();
-        for (String line : text.split("\r?\n", -1)) {
-            if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t') && name != null) {
-                value.append(' ').append(line.strip());
-                continue;
-            }
-            if (name != null) {
-                if (name.equals("message-id") && messageId == null) {
-                    messageId = normalize(value);
-                } else if (name.equals("date") && date == null) {
-                    date = normalize(value);
-                }
-            }
-            name = null;
-            value.setLength(0);
+        for (String line : text.split("\r?\n")) {
             if (line.isEmpty()) {
                 break; // end of the header
             }
             int colon = line.indexOf(':');
-            if (colon > 0) {
-                name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-                value.append(line.substring(colon + 1));
+            if (colon <= 0) {
+                continue;
             }
-        }
-        if (name != null) {
+            String name = line.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            String value = line.substring(colon + 1).strip();
             if (name.equals("message-id") && messageId == null) {
-                messageId = normalize(value);
+                messageId = value.isEmpty() ? null : value;
             } else if (name.equals("date") && date == null) {
-                date = normalize(value);
+                date = value.isEmpty() ? null : value.replaceAll("[ \t]+", " ");
             }
         }
         return new HeaderFields(messageId, date);
-    }
-
-    private static String normalize(CharSequence value) {
-        String s = value.toString().strip().replaceAll("[ \\t]+", " ");
-        return s.isEmpty() ? null : s;
     }
 }
