@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code popbridge uidl}: the UIDL tools of the mapping store; on its own it prints its usage. */
-@Command(name = "uidl", mixinStandardHelpOptions = true, subcommands = UidlImportCommand.class,
+@Command(name = "uidl", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, subcommands = UidlImportCommand.class,
         description = "UIDL tools for the mapping store.")
 final class UidlCommand implements Callable<Integer> {
 

@@ -37,9 +37,10 @@ import picocli.CommandLine.Spec;
  * <p>Exit status: 0 when every user was imported (unmatched messages and conflicts are reported,
  * not errors), 1 when a user failed or the store cannot be used, 2 for bad options or configuration.
  */
-@Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Read the UIDLs of users' messages on an old POP3 server, match the messages to their IMAP",
-                "mailbox behind popbridge and store the old UIDLs, so that POP3 clients download nothing again."})
+@Command(name = "import", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = "Read the UIDLs of users' messages on an old POP3 server, match the messages to their IMAP"
+                + " mailbox behind popbridge and store the old UIDLs, so that POP3 clients download nothing again.")
 final class UidlImportCommand implements Callable<Integer> {
 
     @Spec
@@ -101,8 +102,8 @@ final class UidlImportCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Match and report, store nothing.")
     boolean dryRun;
 
-    @Option(names = "--ignore-size", description = {"Match by Message-ID without comparing sizes, for an old server",
-            "whose LIST sizes are not exact; messages without Message-ID are then not matched."})
+    @Option(names = "--ignore-size", description = "Match by Message-ID without comparing sizes, for an old server"
+            + " whose LIST sizes are not exact; messages without Message-ID are then not matched.")
     boolean ignoreSize;
 
     private record Job(String user, Path oldPasswordFile, Path newPasswordFile) {

@@ -150,6 +150,22 @@ class UidlImportGreenMailTest {
     }
 
     @Test
+    void thePasswordMayComeFromStandardInput() throws Exception {
+        java.io.InputStream stdin = System.in;
+        System.setIn(new java.io.ByteArrayInputStream((PASSWORD + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        ImportRun run;
+        try {
+            run = ImportRun.cli("--upstream", upstreamUrl(), "--old-server", oldServer(),
+                    "--allow-plaintext-old-server", "--ignore-size", "--user", USER, "--old-password-file", "-",
+                    "--store-path", dir.resolve("store.db").toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals(0, run.status, run.err);
+        assertTrue(run.out.contains("matched 2 (stored 2, already imported 0)"), run.out);
+    }
+
+    @Test
     void aWrongImapPasswordFailsTheUser() throws Exception {
         ImportRun run = ImportRun.cli("--upstream", upstreamUrl(), "--old-server", oldServer(),
                 "--allow-plaintext-old-server", "--ignore-size", "--user", USER,
