@@ -241,6 +241,22 @@ public final class ImapClient {
     }
 
     /**
+     * {@code UID FETCH <uidSet> (UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER.FIELDS (<fields>)])}:
+     * the listing with selected header fields (e.g. MESSAGE-ID, DATE) in one command, without
+     * setting \Seen. Header octets beyond {@code maxHeaderBytes} per message are dropped.
+     *
+     * @param fields header field names (letters, digits and '-')
+     */
+    public Future<List<FetchedHeaders>> uidFetchHeaderFields(String uidSet, List<String> fields, int maxHeaderBytes) {
+        if (fields.isEmpty() || !fields.stream().allMatch(f -> f.matches("[A-Za-z0-9-]+"))) {
+            return failed(new IllegalArgumentException("invalid header field names"));
+        }
+        String body = "BODY.PEEK[HEADER.FIELDS (" + String.join(" ", fields) + ")]";
+        return connection.submit("UID FETCH", e -> e.sequenceSet(uidSet)
+                .fetchItems(List.of("UID", "RFC822.SIZE", "INTERNALDATE", body)), new HeaderFetch(promise(), maxHeaderBytes));
+    }
+
+    /**
      * {@code UID FETCH <uid> (UID <bodyItem>)} streaming the body literal to {@code listener}, e.g.
      * bodyItem "BODY.PEEK[]", "BODY.PEEK[HEADER]" or "BODY.PEEK[TEXT]<0.4096>". The future
      * succeeds with the number of body literals delivered (0 when the UID no longer exists).

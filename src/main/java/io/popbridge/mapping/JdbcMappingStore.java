@@ -30,6 +30,7 @@ final class JdbcMappingStore implements MappingStore {
     private final Connections connections;
     private final ThreadPoolExecutor executor;
     private final UidlAssigner assigner;
+    private final UidlImport importer;
     private final Dialect dialect;
     private final int schemaVersion;
     private final int queueLimit;
@@ -38,6 +39,7 @@ final class JdbcMappingStore implements MappingStore {
         this.connections = connections;
         this.dialect = connections.dialect();
         this.assigner = new UidlAssigner(dialect);
+        this.importer = new UidlImport(dialect);
         this.schemaVersion = schemaVersion;
         this.queueLimit = queueLimit;
         int store = STORES.incrementAndGet();
@@ -96,6 +98,25 @@ final class JdbcMappingStore implements MappingStore {
             }
         }
         return call("assign UIDLs", c -> assigner.assign(c, mailbox, uidValidity, copy));
+    }
+
+    @Override
+    public CompletableFuture<ImportResult> importUidls(MailboxKey mailbox, long uidValidity,
+            List<ImportedUidl> entries) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        checkUidValidity(uidValidity);
+        List<ImportedUidl> copy = List.copyOf(entries);
+        Set<Long> uids = new HashSet<>(copy.size() * 2);
+        Set<String> uidls = new HashSet<>(copy.size() * 2);
+        for (ImportedUidl e : copy) {
+            if (!uids.add(e.facts().uid())) {
+                throw new IllegalArgumentException("UID " + e.facts().uid() + " imported twice");
+            }
+            if (!uidls.add(e.uidl())) {
+                throw new IllegalArgumentException("UIDL " + e.uidl() + " imported twice");
+            }
+        }
+        return call("import UIDLs", c -> importer.run(c, mailbox, uidValidity, copy));
     }
 
     @Override

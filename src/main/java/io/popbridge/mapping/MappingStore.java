@@ -55,6 +55,23 @@ public interface MappingStore extends AutoCloseable {
     CompletableFuture<Assignment> assign(MailboxKey mailbox, long uidValidity, List<MessageFacts> facts);
 
     /**
+     * Records UIDLs another POP3 server gave out, for the messages of the IMAP mailbox they were
+     * matched to (a migration: {@code popbridge uidl import}), so that {@link #assign} gives
+     * them out from then on, and keeps them across a UIDVALIDITY change like its own.
+     *
+     * <p>The guarantees of {@link #assign} hold: nothing already recorded is changed. An entry
+     * whose UID already has a UIDL under {@code uidValidity} (given out by popbridge, so a client
+     * may have seen it, or stored by an earlier import) keeps that UIDL and is reported as a
+     * conflict, as is an entry whose UIDL already belongs to another message of the mailbox
+     * (under any UIDVALIDITY). An entry recorded exactly so already is reported unchanged, so an
+     * import may be run again. Runs under the mailbox's lock, like {@code assign}.
+     *
+     * @param entries UIDs and UIDLs must each be distinct
+     * @throws IllegalArgumentException (at once) if a UID or a UIDL appears twice
+     */
+    CompletableFuture<ImportResult> importUidls(MailboxKey mailbox, long uidValidity, List<ImportedUidl> entries);
+
+    /**
      * The UIDLs already given out under {@code uidValidity}, UID to UIDL; one read, nothing
      * written. Lets a caller skip gathering fingerprints (Message-ID headers) for messages the
      * store already knows before it calls {@link #assign}.

@@ -14,10 +14,12 @@ import picocli.CommandLine.Option;
  * {@link Launcher}.
  *
  * <p>Exit status: 0 after {@code --help}, {@code --version} or a clean shutdown; 2 for a bad option
- * or configuration (one line on standard error); 1 when the launcher fails.
+ * or configuration (one line on standard error); 1 when the launcher fails. The subcommand
+ * {@code uidl import} ({@link UidlImportCommand}) is a one-shot migration tool and never starts
+ * the server.
  */
 @Command(name = "popbridge", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
-        sortOptions = false, usageHelpAutoWidth = true,
+        sortOptions = false, usageHelpAutoWidth = true, subcommands = UidlCommand.class,
         description = "POP3 server that answers from the user's IMAP mailbox.")
 public final class Cli implements Callable<Integer> {
 

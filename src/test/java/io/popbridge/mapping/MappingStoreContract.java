@@ -358,6 +358,98 @@ abstract class MappingStoreContract {
         assertEquals(300, new HashSet<>(all).size());
     }
 
+    // ---- imported UIDLs (migration from a POP3 server) ----
+
+    static ImportedUidl imported(String uidl, MessageFacts facts) {
+        return new ImportedUidl(uidl, facts);
+    }
+
+    @Test
+    void importedUidlsAreGivenOutByAssignAndOthersGetTheDefault() {
+        MappingStore store = open();
+        ImportResult r = store.importUidls(INBOX, 7, List.of(imported("old-1", msg(1, 1)),
+                imported("old-3", msg(3, 3)))).join();
+        assertEquals(2, r.stored().size());
+        assertTrue(r.conflicts().isEmpty() && r.unchanged().isEmpty());
+        Assignment a = store.assign(INBOX, 7, List.of(msg(1, 1), msg(2, 2), msg(3, 3))).join();
+        assertEquals(Map.of(1L, "old-1", 2L, defaultUidl(2, 7), 3L, "old-3"), a.uidls());
+        assertEquals(2, a.known());
+        assertEquals(1, a.created());
+    }
+
+    @Test
+    void importingAgainChangesNothingAndReportsUnchanged() {
+        MappingStore store = open();
+        List<ImportedUidl> entries = List.of(imported("old-1", msg(1, 1)), imported("old-2", msg(2, 2)));
+        store.importUidls(INBOX, 7, entries).join();
+        ImportResult again = store.importUidls(INBOX, 7, entries).join();
+        assertEquals(2, again.unchanged().size());
+        assertTrue(again.stored().isEmpty() && again.conflicts().isEmpty());
+        assertEquals(2, ((JdbcMappingStore) store).allUidls(INBOX).size());
+    }
+
+    @Test
+    void aUidThatAlreadyHasAUidlKeepsItAndIsAConflict() {
+        MappingStore store = open();
+        String given = store.assign(INBOX, 7, List.of(msg(1, 1))).join().uidls().get(1L);
+        ImportResult r = store.importUidls(INBOX, 7, List.of(imported("old-1", msg(1, 1)),
+                imported("old-2", msg(2, 2)))).join();
+        assertEquals(1, r.conflicts().size());
+        ImportResult.Conflict c = r.conflicts().get(0);
+        assertEquals(ImportResult.Reason.UID_HAS_ANOTHER_UIDL, c.reason());
+        assertEquals(given, c.existing());
+        assertEquals("old-1", c.entry().uidl());
+        assertEquals(List.of("old-2"), r.stored().stream().map(ImportedUidl::uidl).toList());
+        Assignment a = store.assign(INBOX, 7, List.of(msg(1, 1), msg(2, 2))).join();
+        assertEquals(Map.of(1L, given, 2L, "old-2"), a.uidls());
+    }
+
+    @Test
+    void aUidlAlreadyGivenToAnotherMessageIsNeverGivenTwice() {
+        MappingStore store = open();
+        // popbridge gave UID 1 the default UIDL; an old server happened to use that string for UID 2.
+        String taken = store.assign(INBOX, 7, List.of(msg(1, 1))).join().uidls().get(1L);
+        ImportResult r = store.importUidls(INBOX, 7, List.of(imported(taken, msg(2, 2)))).join();
+        assertEquals(ImportResult.Reason.UIDL_BELONGS_TO_ANOTHER_MESSAGE, r.conflicts().get(0).reason());
+        // also a UIDL held under an earlier UIDVALIDITY
+        ImportResult r2 = store.importUidls(INBOX, 8, List.of(imported(taken, msg(5, 5)))).join();
+        assertEquals(ImportResult.Reason.UIDL_BELONGS_TO_ANOTHER_MESSAGE, r2.conflicts().get(0).reason());
+        Map<Long, String> uidls = store.assign(INBOX, 7, List.of(msg(1, 1), msg(2, 2))).join().uidls();
+        assertEquals(taken, uidls.get(1L));
+        assertEquals(defaultUidl(2, 7), uidls.get(2L));
+    }
+
+    @Test
+    void anImportedUidlInTheDefaultFormatPushesANewMessageToASuffix() {
+        MappingStore store = open();
+        // The old server used Dovecot's default format too, for another UID than popbridge sees.
+        store.importUidls(INBOX, 7, List.of(imported(defaultUidl(2, 7), msg(1, 1)))).join();
+        Map<Long, String> uidls = store.assign(INBOX, 7, List.of(msg(1, 1), msg(2, 2))).join().uidls();
+        assertEquals(defaultUidl(2, 7), uidls.get(1L));
+        assertEquals(defaultUidl(2, 7) + "-1", uidls.get(2L));
+    }
+
+    @Test
+    void importedUidlsSurviveAUidValidityChange() {
+        MappingStore store = open();
+        store.importUidls(INBOX, 7, List.of(imported("old-1", msg(1, 1)), imported("old-2", msg(2, 2)))).join();
+        Assignment a = store.assign(INBOX, 9, List.of(msg(40, 2), msg(41, 1), msg(42, 3))).join();
+        assertEquals(Map.of(40L, "old-2", 41L, "old-1", 42L, defaultUidl(42, 9)), a.uidls());
+        assertEquals(2, a.rematched());
+    }
+
+    @Test
+    void importRejectsDuplicatesAndBadUidlsAtOnce() {
+        MappingStore store = open();
+        assertThrows(IllegalArgumentException.class, () -> store.importUidls(INBOX, 7,
+                List.of(imported("a", msg(1, 1)), imported("b", msg(1, 1)))));
+        assertThrows(IllegalArgumentException.class, () -> store.importUidls(INBOX, 7,
+                List.of(imported("a", msg(1, 1)), imported("a", msg(2, 2)))));
+        assertThrows(IllegalArgumentException.class, () -> imported("has space", msg(1, 1)));
+        assertThrows(IllegalArgumentException.class, () -> imported("x".repeat(71), msg(1, 1)));
+        assertTrue(((JdbcMappingStore) store).allUidls(INBOX).isEmpty());
+    }
+
     static MessageFacts withUid(MessageFacts m, long uid) {
         return new MessageFacts(uid, m.size(), m.emailId(), m.messageId(), m.internalDate());
     }

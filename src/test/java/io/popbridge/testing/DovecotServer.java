@@ -132,13 +132,26 @@ public final class DovecotServer implements AutoCloseable {
 
     /** Starts a server, or aborts the calling test (skipped, with the reason) if Dovecot is missing. */
     public static DovecotServer startOrSkip() throws IOException {
+        return startOrSkip("");
+    }
+
+    /**
+     * As {@link #startOrSkip()}, with {@code extraConfig} appended to the generated dovecot.conf
+     * (e.g. {@code pop3_uidl_format = %g}); the defaults other tests rely on stay as they are.
+     */
+    public static DovecotServer startOrSkip(String extraConfig) throws IOException {
         Assumptions.assumeTrue(available(),
                 "Dovecot is not installed (apt-get install dovecot-imapd dovecot-pop3d); skipping");
-        return start();
+        return start(extraConfig);
     }
 
     /** Starts a server; fails (with the tail of Dovecot's log) if it does not come up. */
     public static DovecotServer start() throws IOException {
+        return start("");
+    }
+
+    /** As {@link #start()}, with {@code extraConfig} appended to dovecot.conf. */
+    public static DovecotServer start(String extraConfig) throws IOException {
         Path dovecot = binary("dovecot").orElseThrow(() -> new IllegalStateException("dovecot is not installed"));
         String version = run(List.of(dovecot.toString(), "--version")).trim();
         if (!version.startsWith("2.3.")) {
@@ -148,7 +161,7 @@ public final class DovecotServer implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return startOnce(dovecot, version);
+                return startOnce(dovecot, version, extraConfig);
             } catch (PortClashException e) {
                 last = e; // a free port was taken between probing and binding: try other ports
             }
@@ -156,14 +169,14 @@ public final class DovecotServer implements AutoCloseable {
         throw last;
     }
 
-    private static DovecotServer startOnce(Path dovecot, String version) throws IOException {
+    private static DovecotServer startOnce(Path dovecot, String version, String extraConfig) throws IOException {
         Path dir = Files.createTempDirectory("popbridge-dovecot-");
         String instanceName = "popbridge-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
         int[] ports = freePorts(3);
         Process process = null;
         DovecotServer server = null;
         try {
-            writeFiles(dir, instanceName, ports);
+            writeFiles(dir, instanceName, ports, extraConfig);
             process = new ProcessBuilder(dovecot.toString(), "-F", "-c", dir.resolve("dovecot.conf").toString())
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
@@ -187,7 +200,7 @@ public final class DovecotServer implements AutoCloseable {
         }
     }
 
-    private static void writeFiles(Path dir, String instanceName, int[] ports) throws IOException {
+    private static void writeFiles(Path dir, String instanceName, int[] ports, String extraConfig) throws IOException {
         Path mail = Files.createDirectories(dir.resolve("mail"));
         boolean root = ((Integer) Files.getAttribute(dir, "unix:uid")) == 0;
         String internalUser;
@@ -285,7 +298,7 @@ public final class DovecotServer implements AutoCloseable {
                 ports[0], ports[1], ports[2],
                 // chroot(2) needs root: as any other user the chrooting services run unchrooted.
                 root ? "# chroot as configured by default" : "chroot =");
-        Files.writeString(dir.resolve("dovecot.conf"), conf, StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("dovecot.conf"), conf + extraConfig + "\n", StandardCharsets.UTF_8);
     }
 
     private static void writeCertificate(Path dir) throws IOException {

@@ -237,7 +237,9 @@ class DovecotServerTest {
             if (!Files.isReadable(table)) {
                 continue;
             }
-            for (String line : Files.readAllLines(table).subList(1, Files.readAllLines(table).size())) {
+            // read once: the table changes between two reads while other tests open sockets
+            List<String> rows = Files.readAllLines(table);
+            for (String line : rows.subList(1, rows.size())) {
                 String[] f = line.trim().split("\\s+");
                 // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
                 if (f.length > 9 && f[3].equals("0A") && inodes.contains(f[9])) {

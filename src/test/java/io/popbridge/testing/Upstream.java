@@ -17,7 +17,16 @@ public final class Upstream implements AutoCloseable {
     private final GreenMail greenMail;
 
     public Upstream() {
-        greenMail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
+        this(false);
+    }
+
+    /** With {@code pop3}, GreenMail also serves POP3 (plain, on loopback) over the same mail store. */
+    public Upstream(boolean pop3) {
+        ServerSetup imap = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort();
+        greenMail = pop3
+                ? new GreenMail(new ServerSetup[] {imap,
+                        new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_POP3).dynamicPort()})
+                : new GreenMail(imap);
         greenMail.start();
         greenMail.setUser("alice@example.com", USER, PASSWORD);
         greenMail.setUser("bob@example.com", USER2, PASSWORD2);
@@ -29,6 +38,11 @@ public final class Upstream implements AutoCloseable {
 
     public int port() {
         return greenMail.getImap().getPort();
+    }
+
+    /** The POP3 port; only with {@code new Upstream(true)}. */
+    public int pop3Port() {
+        return greenMail.getPop3().getPort();
     }
 
     public UpstreamEndpoint endpoint() {
