@@ -38,6 +38,7 @@ final class Commands {
         private long uidValidity;
         private long uidNext;
         private long highestModSeq;
+        private boolean noModSeq;
         private Set<String> flags = Set.of();
         private Set<String> permanentFlags; // null: not sent
 
@@ -64,6 +65,7 @@ final class Commands {
                 case "UIDVALIDITY" -> uidValidity = number(code);
                 case "UIDNEXT" -> uidNext = number(code);
                 case "HIGHESTMODSEQ" -> highestModSeq = number(code);
+                case "NOMODSEQ" -> noModSeq = true;
                 case "PERMANENTFLAGS" -> permanentFlags = code.args().isEmpty() ? Set.of() : flagSet(code.args().get(0));
                 default -> {
                 }
@@ -73,7 +75,8 @@ final class Commands {
         @Override
         SelectedMailbox completed(Tagged ok) {
             boolean readOnly = ok.code() != null && ok.code().atom().equals("READ-ONLY");
-            return new SelectedMailbox(exists, uidValidity, uidNext, flags, permanentFlags, highestModSeq, readOnly);
+            return new SelectedMailbox(exists, uidValidity, uidNext, flags, permanentFlags, highestModSeq, readOnly,
+                    noModSeq);
         }
     }
 
@@ -83,6 +86,7 @@ final class Commands {
         private long sequence;
         private long uid;
         private long size;
+        private long modSeq;
         private Set<String> flags;
 
         Fetch(Promise<List<FetchedMessage>> promise) {
@@ -94,6 +98,7 @@ final class Commands {
             sequence = seq;
             uid = -1;
             size = -1;
+            modSeq = 0;
             flags = Set.of();
         }
 
@@ -103,6 +108,7 @@ final class Commands {
                 case "UID" -> uid = number(a.value());
                 case "RFC822.SIZE" -> size = number(a.value());
                 case "FLAGS" -> flags = flagSet(a.value());
+                case "MODSEQ" -> modSeq = modSeq(a.value());
                 default -> {
                 }
             }
@@ -111,7 +117,7 @@ final class Commands {
         @Override
         void fetchEnd() {
             if (uid >= 0) {
-                messages.add(new FetchedMessage(sequence, uid, size, flags));
+                messages.add(new FetchedMessage(sequence, uid, size, flags, modSeq));
             }
         }
 
@@ -265,6 +271,14 @@ final class Commands {
             return a.asNumber();
         }
         throw new ProtocolViolation("number expected");
+    }
+
+    /** RFC 7162 {@code MODSEQ (n)}. */
+    static long modSeq(ImapValue value) {
+        if (value instanceof ImapValue.ListValue list && list.items().size() == 1) {
+            return number(list.items().get(0));
+        }
+        throw new ProtocolViolation("MODSEQ (n) expected");
     }
 
     static Set<String> flagSet(ImapValue value) {
