@@ -1,0 +1,166 @@
+package io.popbridge.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.popbridge.mapping.Listing;
+import io.popbridge.testing.ModSeqImapServer;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Delta sync against a modelled upstream that advertises QRESYNC, CONDSTORE or neither (with and
+ * without ESEARCH): first login, an unchanged mailbox, and one new + one expunged + one newly
+ * hidden message, counting the commands and octets of each login and checking every listing
+ * against a fresh full listing.
+ */
+class ListingSyncScriptedTest {
+
+    private static final String HIDE = "$POP3Deleted";
+    private static final int MESSAGES = 3000;
+    private static final String FULL_FETCH = "UID FETCH 1:* (UID RFC822.SIZE FLAGS)";
+
+    enum Server {
+        QRESYNC("IMAP4rev1 ENABLE CONDSTORE QRESYNC ESEARCH", ListingSync.Mode.QRESYNC),
+        CONDSTORE("IMAP4rev1 CONDSTORE", ListingSync.Mode.CONDSTORE),
+        PLAIN("IMAP4rev1", ListingSync.Mode.PLAIN),
+        PLAIN_ESEARCH("IMAP4rev1 ESEARCH", ListingSync.Mode.PLAIN);
+
+        final String capabilities;
+        final ListingSync.Mode mode;
+
+        Server(String capabilities, ListingSync.Mode mode) {
+            this.capabilities = capabilities;
+            this.mode = mode;
+        }
+    }
+
+    private SyncRunner runner;
+    private ModSeqImapServer server;
+
+    @BeforeEach
+    void start() {
+        runner = new SyncRunner();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        runner.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private ListingSync.Result login(Listing cached) throws Exception {
+        return runner.sync(server.port(), ModSeqImapServer.USER, ModSeqImapServer.PASSWORD, HIDE, cached);
+    }
+
+    private void fill() {
+        for (int i = 1; i <= MESSAGES; i++) {
+            server.append(1000 + i, i % 100 == 0 ? HIDE : i % 250 == 1 ? "\\Deleted" : "\\Seen");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void repeatLoginsFetchOnlyWhatChanged(Server kind) throws Exception {
+        server = new ModSeqImapServer(kind.capabilities, 777);
+        fill();
+
+        // (i) first login: one full listing
+        ListingSync.Result first = login(null);
+        List<String> firstCommands = SyncRunner.syncCommands(server.commands());
+        assertTrue(firstCommands.contains(FULL_FETCH), firstCommands.toString());
+        assertTrue(first.delta().full());
+        assertEquals(MESSAGES, first.listing().size());
+        assertEquals(kind.mode, first.delta().mode());
+        assertEquals(Listing.HIDDEN, first.listing().flags(first.listing().indexOf(100)));
+        assertEquals(Listing.DELETED, first.listing().flags(first.listing().indexOf(251)));
+        assertEquals(0, first.listing().flags(first.listing().indexOf(2)));
+        long fullBytes = server.bytesToClient();
+
+        // (ii) unchanged mailbox: no listing at all
+        server.resetCounts();
+        ListingSync.Result second = login(first.listing());
+        List<String> commands = SyncRunner.syncCommands(server.commands());
+        assertTrue(second.delta().unchanged(), "delta " + second.delta());
+        assertTrue(second.listing().sameMessages(first.listing()));
+        List<String> expected = switch (kind) {
+            case QRESYNC -> List.of("ENABLE QRESYNC", "SELECT \"INBOX\" (QRESYNC (777 " + first.listing().highestModSeq()
+                    + " 1:" + MESSAGES + "))");
+            case CONDSTORE -> List.of("SELECT \"INBOX\" (CONDSTORE)");
+            case PLAIN -> List.of("SELECT \"INBOX\"", "UID SEARCH DELETED", "UID SEARCH KEYWORD " + HIDE);
+            case PLAIN_ESEARCH -> List.of("SELECT \"INBOX\"", "UID SEARCH RETURN (ALL) DELETED",
+                    "UID SEARCH RETURN (ALL) KEYWORD " + HIDE);
+        };
+        assertEquals(expected, commands);
+        long unchangedBytes = server.bytesToClient();
+        assertTrue(unchangedBytes * 10 < fullBytes, unchangedBytes + " octets received vs " + fullBytes + " for a full listing");
+        if (kind == Server.QRESYNC || kind == Server.CONDSTORE) {
+            assertTrue(unchangedBytes < 1000, unchangedBytes + " octets received on an unchanged mailbox");
+        }
+
+        // (iii) one new message, one expunged, one newly hidden
+        long added = server.append(4242);
+        server.expunge(5);
+        server.addFlag(7, HIDE);
+        server.resetCounts();
+        ListingSync.Result third = login(second.listing());
+        commands = SyncRunner.syncCommands(server.commands());
+        assertFalse(commands.contains(FULL_FETCH), commands.toString());
+        assertFalse(third.delta().full());
+        assertArrayEquals(new long[] {added}, third.delta().added());
+        assertArrayEquals(new long[] {5}, third.delta().vanished());
+        assertArrayEquals(new long[] {7}, third.delta().flagsChanged());
+        assertEquals(kind == Server.QRESYNC, commands.stream().noneMatch(c -> c.contains("SEARCH") && c.endsWith("ALL")),
+                "only QRESYNC learns of the expunge without a UID SEARCH ALL: " + commands);
+        assertTrue(server.bytesToClient() * 5 < fullBytes || kind.name().startsWith("PLAIN") && !kind.capabilities.contains("ESEARCH"),
+                server.bytesToClient() + " octets vs " + fullBytes);
+
+        // oracle: a fresh full listing now
+        ListingSync.Result fresh = login(null);
+        assertTrue(fresh.delta().full());
+        assertTrue(third.listing().sameMessages(fresh.listing()), third.listing() + " vs " + fresh.listing());
+        assertEquals(MESSAGES, third.listing().size());
+        assertEquals(fresh.listing().uidNext(), third.listing().uidNext());
+
+        // and the next login after that is unchanged again
+        server.resetCounts();
+        assertTrue(login(third.listing()).delta().unchanged());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Server.class)
+    void uidlsSurviveTheDeltaAndAnotherUidValidityListsAfresh(Server kind) throws Exception {
+        server = new ModSeqImapServer(kind.capabilities, 31);
+        for (int i = 1; i <= 10; i++) {
+            server.append(500 + i);
+        }
+        Listing first = login(null).listing();
+        Listing.Builder withUidls = first.toBuilder();
+        for (long uid : first.uids()) {
+            withUidls.put(uid, first.messageSize(first.indexOf(uid)), 0, "uidl-" + uid);
+        }
+        server.expunge(3);
+        long added = server.append(99);
+        Listing next = login(withUidls.build()).listing();
+        assertEquals("uidl-4", next.uidl(next.indexOf(4)));
+        assertEquals(null, next.uidl(next.indexOf(added)));
+        assertTrue(next.indexOf(3) < 0);
+
+        try (ModSeqImapServer recreated = new ModSeqImapServer(kind.capabilities, 32)) {
+            recreated.append(10);
+            ListingSync.Result r = runner.sync(recreated.port(), ModSeqImapServer.USER, ModSeqImapServer.PASSWORD,
+                    HIDE, next);
+            assertTrue(r.delta().full());
+            assertEquals(1, r.listing().size());
+            assertEquals(32, r.listing().uidValidity());
+            assertEquals(null, r.listing().uidl(0));
+        }
+    }
+}
