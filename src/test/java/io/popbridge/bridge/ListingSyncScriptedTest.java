@@ -163,4 +163,27 @@ class ListingSyncScriptedTest {
             assertEquals(null, r.listing().uidl(0));
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Server.class, names = {"QRESYNC", "CONDSTORE", "PLAIN_ESEARCH"})
+    void anUnchangedHundredThousandMessageMailboxCostsAFewShortCommands(Server kind) throws Exception {
+        server = new ModSeqImapServer(kind.capabilities, 9);
+        for (int i = 1; i <= 100_000; i++) {
+            server.append(2000 + i % 977, i % 1000 == 0 ? HIDE : "\\Seen");
+        }
+        ListingSync.Result first = login(null);
+        long fullDown = server.bytesToClient();
+        long fullUp = server.bytesFromClient();
+        server.resetCounts();
+        ListingSync.Result again = login(first.listing());
+        assertTrue(again.delta().unchanged());
+        assertEquals(100_000, again.listing().size());
+        long down = server.bytesToClient();
+        long up = server.bytesFromClient();
+        System.err.printf("delta sync, 100,000 messages, %s: first login %d octets up / %d down;"
+                + " unchanged %d up / %d down, commands %s%n", kind, fullUp, fullDown, up, down, SyncRunner.syncCommands(server.commands()));
+        assertTrue(fullDown > 5_000_000, "a full listing is " + fullDown + " octets");
+        assertTrue(down < 2_000, "an unchanged login received " + down + " octets");
+        assertTrue(up < 500, "an unchanged login sent " + up + " octets");
+    }
 }
