@@ -182,22 +182,63 @@ public final class ListingSync {
         }
         ListingMerge merge = new ListingMerge(cached, sel.uidValidity(), hideKeyword);
         newMessages(sel, merge, () -> reconcile(sel, merge, () -> {
-            if (merge.builder().size() == 0) {
-                finish(sel, merge, false);
-                return;
-            }
-            on(resync.uidSearch(List.of("DELETED")), deleted -> {
+            long[] uids = merge.builder().uids();
+            search(uids, List.of("DELETED"), deleted -> {
                 if (hideKeyword.isEmpty()) {
                     merge.flagsFromSearch(deleted, UidSet.EMPTY);
                     finish(sel, merge, false);
                     return;
                 }
-                on(resync.uidSearch(List.of("KEYWORD", hideKeyword)), hidden -> {
+                search(uids, List.of("KEYWORD", hideKeyword), hidden -> {
                     merge.flagsFromSearch(deleted, hidden);
                     finish(sel, merge, false);
                 });
             });
         }));
+    }
+
+    /**
+     * {@code UID SEARCH UID lo:hi <key>} over the listed UIDs, in UID ranges that each hold at most
+     * as many listed messages as one answer line may carry; pipelined with ESEARCH, else one after
+     * the other (a plain SEARCH answer names no command). UIDs outside the listing are never asked about: a message above
+     * the listing arrived after it and shows in the next login.
+     */
+    private void search(long[] uids, List<String> key, Consumer<UidSet> then) {
+        int per = resync.maxSearchResults();
+        List<String> ranges = new java.util.ArrayList<>();
+        for (int i = 0; i < uids.length; i += per) {
+            ranges.add((i == 0 ? 1 : uids[i]) + ":" + uids[Math.min(uids.length, i + per) - 1]);
+        }
+        if (!client.hasCapability("ESEARCH")) {
+            searchRanges(ranges, 0, key, UidSet.EMPTY, then);
+            return;
+        }
+        // ESEARCH answers carry their command's tag: all ranges go out at once
+        UidSet[] found = {UidSet.EMPTY};
+        int[] pending = {ranges.size()};
+        if (ranges.isEmpty()) {
+            then.accept(UidSet.EMPTY);
+        }
+        for (String range : ranges) {
+            List<String> keys = new java.util.ArrayList<>(List.of("UID", range));
+            keys.addAll(key);
+            on(resync.uidSearch(keys), more -> {
+                found[0] = found[0].union(more);
+                if (--pending[0] == 0) {
+                    then.accept(found[0]);
+                }
+            });
+        }
+    }
+
+    private void searchRanges(List<String> ranges, int index, List<String> key, UidSet found, Consumer<UidSet> then) {
+        if (index == ranges.size()) {
+            then.accept(found);
+            return;
+        }
+        List<String> keys = new java.util.ArrayList<>(List.of("UID", ranges.get(index)));
+        keys.addAll(key);
+        on(resync.uidSearch(keys), more -> searchRanges(ranges, index + 1, key, found.union(more), then));
     }
 
     /** Sizes and flags of messages above the cached last UID, fetched only when there can be any. */
@@ -218,7 +259,7 @@ public final class ListingSync {
     /**
      * EXISTS against the count reached: equal means nothing else vanished (every change that could
      * hide an expunge, a new message, also changes the count we compare). Otherwise one UID SEARCH
-     * ALL says which UIDs exist; any that is missing from the listing is fetched.
+     * ALL (over the listed UIDs, split as {@link #search} does) says which of them still exist.
      */
     private void reconcile(SelectedMailbox sel, ListingMerge merge, Runnable next) {
         if (sel.exists() == merge.builder().size()) {
@@ -230,7 +271,7 @@ public final class ListingSync {
             next.run();
             return;
         }
-        on(resync.uidSearch(List.of("ALL")), present -> {
+        search(merge.builder().uids(), List.of("ALL"), present -> {
             long[] missing = merge.keepOnly(present);
             if (missing.length == 0) {
                 next.run();

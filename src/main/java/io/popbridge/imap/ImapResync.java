@@ -28,6 +28,15 @@ public final class ImapResync {
         return client.hasCapability("CONDSTORE") || client.hasCapability("QRESYNC");
     }
 
+    /**
+     * The most UIDs a search answer may hold and still fit the longest response line this client
+     * accepts (11 octets per UID: ten digits and a separator). Searches over more messages must be
+     * split by UID range, or the answer fails the connection.
+     */
+    public int maxSearchResults() {
+        return Math.max(1, (connection.options().maxLineLength() - 64) / 11);
+    }
+
     public boolean hasQresync() {
         return client.hasCapability("QRESYNC") && client.hasCapability("ENABLE");
     }

@@ -19,8 +19,13 @@ final class SyncRunner implements AutoCloseable {
 
     ListingSync.Result sync(int port, String user, String password, String hideKeyword, Listing cached)
             throws Exception {
+        return sync(port, user, password, hideKeyword, cached, ImapClientOptions.defaults());
+    }
+
+    ListingSync.Result sync(int port, String user, String password, String hideKeyword, Listing cached,
+            ImapClientOptions options) throws Exception {
         UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", port, UpstreamEndpoint.Security.PLAIN);
-        ImapClient client = loop.submit(() -> ImapClient.connect(loop, endpoint, ImapClientOptions.defaults()))
+        ImapClient client = loop.submit(() -> ImapClient.connect(loop, endpoint, options))
                 .get().get(10, TimeUnit.SECONDS);
         try {
             loop.submit(() -> client.login(user.getBytes(StandardCharsets.UTF_8),

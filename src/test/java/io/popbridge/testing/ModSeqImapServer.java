@@ -310,13 +310,20 @@ public final class ModSeqImapServer implements AutoCloseable {
         long max = messages.isEmpty() ? 0 : messages.lastKey();
         List<Long> found = new ArrayList<>();
         for (long uid : messages.keySet()) {
-            boolean match = switch (k[0].toUpperCase(Locale.ROOT)) {
-                case "ALL" -> true;
-                case "DELETED" -> flags.get(uid).stream().anyMatch(f -> f.equalsIgnoreCase("\\Deleted"));
-                case "KEYWORD" -> flags.get(uid).stream().anyMatch(f -> f.equalsIgnoreCase(k[1]));
-                case "UID" -> inSet(uid, k[1], max);
-                default -> throw new IOException("unsupported search " + keys);
-            };
+            boolean match = true;
+            for (int i = 0; i < k.length; i++) {
+                String key = k[i].toUpperCase(Locale.ROOT);
+                match &= switch (key) {
+                    case "ALL" -> true;
+                    case "DELETED" -> flags.get(uid).stream().anyMatch(f -> f.equalsIgnoreCase("\\Deleted"));
+                    case "KEYWORD" -> {
+                        String kw = k[++i];
+                        yield flags.get(uid).stream().anyMatch(f -> f.equalsIgnoreCase(kw));
+                    }
+                    case "UID" -> inSet(uid, k[++i], max);
+                    default -> throw new IOException("unsupported search " + keys);
+                };
+            }
             if (match) {
                 found.add(uid);
             }
