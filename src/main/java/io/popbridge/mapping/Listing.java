@@ -101,6 +101,18 @@ public final class Listing {
         return uids.clone();
     }
 
+    /**
+     * This listing with the UIDL of each message set to {@code uidlOf.apply(uid)} (null keeps
+     * none), e.g. after the UIDLs of the new messages were assigned.
+     */
+    public Listing withUidls(java.util.function.LongFunction<String> uidlOf) {
+        String[] next = new String[uids.length];
+        for (int i = 0; i < uids.length; i++) {
+            next[i] = uidlOf.apply(uids[i]);
+        }
+        return new Listing(uidValidity, highestModSeq, uidNext, hideKeyword, uids, sizes, flags, next);
+    }
+
     /** A builder starting from this listing's messages. */
     public Builder toBuilder() {
         Builder b = new Builder(uidValidity, hideKeyword);

@@ -41,4 +41,18 @@ class ListingCodecTest {
         other[0] = 9;
         assertThrows(IllegalArgumentException.class, () -> ListingCodec.decode(other));
     }
+
+    @Test
+    void withUidlsRecordsUidlsWithoutTouchingTheRest() {
+        Listing l = ListingStoreContract.large(1000, 4);
+        Listing named = l.withUidls(uid -> uid % 2 == 0 ? "u" + uid : null);
+        assertEquals("u" + l.uid(0), named.uidl(0));
+        assertEquals(l.size(), named.size());
+        assertEquals(l.highestModSeq(), named.highestModSeq());
+        for (int i = 0; i < l.size(); i++) {
+            assertEquals(l.uid(i), named.uid(i));
+            assertEquals(l.flags(i), named.flags(i));
+            assertEquals(l.uid(i) % 2 == 0 ? "u" + l.uid(i) : null, named.uidl(i));
+        }
+    }
 }
