@@ -129,9 +129,15 @@ public final class ListingSync {
         }
     }
 
+    /**
+     * Whether the cached listing can be brought up to date: same UIDVALIDITY and, for a
+     * mod-sequence delta, mod-sequences on both sides that did not go backwards (a server that
+     * lost them is listed afresh rather than trusted).
+     */
     private boolean usable(SelectedMailbox sel, boolean needModSeq) {
         return cached != null && sel.uidValidity() > 0 && sel.uidValidity() == cached.uidValidity()
-                && (!needModSeq || sel.hasModSeq() && cached.highestModSeq() > 0);
+                && (!needModSeq || sel.hasModSeq() && cached.highestModSeq() > 0
+                        && sel.highestModSeq() >= cached.highestModSeq());
     }
 
     private void qresync() {

@@ -216,4 +216,20 @@ class ListingSyncScriptedTest {
         Listing fresh = login(null).listing();
         assertTrue(r.listing().sameMessages(fresh));
     }
+
+    @ParameterizedTest
+    @EnumSource(value = Server.class, names = {"QRESYNC", "CONDSTORE"})
+    void aServerWhoseModSeqWentBackwardsIsListedAfresh(Server kind) throws Exception {
+        server = new ModSeqImapServer(kind.capabilities, 44);
+        for (int i = 1; i <= 20; i++) {
+            server.append(100 + i);
+        }
+        Listing first = login(null).listing();
+        Listing fromTheFuture = first.toBuilder().highestModSeq(first.highestModSeq() + 1000).build();
+        server.expunge(4);
+        ListingSync.Result r = login(fromTheFuture);
+        assertTrue(r.delta().full());
+        assertEquals(19, r.listing().size());
+        assertTrue(r.listing().sameMessages(login(null).listing()));
+    }
 }
