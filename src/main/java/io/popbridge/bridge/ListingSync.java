@@ -6,6 +6,7 @@ import io.netty.util.concurrent.Promise;
 import io.popbridge.imap.Changes;
 import io.popbridge.imap.FetchedMessage;
 import io.popbridge.imap.ImapClient;
+import io.popbridge.imap.ImapException;
 import io.popbridge.imap.ImapResync;
 import io.popbridge.imap.Resync;
 import io.popbridge.imap.SelectedMailbox;
@@ -14,6 +15,8 @@ import io.popbridge.mapping.Listing;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Selects a mailbox and brings a cached {@link Listing} up to date with the cheapest means the
@@ -41,6 +44,7 @@ import java.util.function.Consumer;
  * as it is; the caller closes it).
  */
 public final class ListingSync {
+    private static final Logger log = LoggerFactory.getLogger(ListingSync.class);
 
     /** Most messages a UID SEARCH answer may expand to. */
     static final int MAX_MESSAGES = 10_000_000;
@@ -145,19 +149,36 @@ public final class ListingSync {
             on(resync.selectCondStore(mailbox, readOnly), this::full);
             return;
         }
-        on(resync.selectQresync(mailbox, readOnly, cached.uidValidity(), cached.highestModSeq(),
-                UidSet.of(cached.uids())), (Resync r) -> {
-                    SelectedMailbox sel = r.selected();
-                    if (!usable(sel, true)) {
-                        full(sel);
-                        return;
-                    }
-                    ListingMerge merge = new ListingMerge(cached, sel.uidValidity(), hideKeyword);
-                    Changes changes = r.changes();
-                    merge.vanished(changes.vanished());
-                    merge.fetched(changes.changed());
-                    newMessages(sel, merge, () -> reconcile(sel, merge, () -> finish(sel, merge, false)));
-                });
+        Future<Resync> selected = resync.selectQresync(mailbox, readOnly, cached.uidValidity(),
+                cached.highestModSeq(), UidSet.of(cached.uids()));
+        selected.addListener(f -> {
+            if (f.cause() instanceof ImapException.Rejected rejected) {
+                // a server that advertises QRESYNC but refuses its parameters still gets a listing
+                log.info("SELECT with QRESYNC parameters refused ({}); listing in full", rejected.getMessage());
+                on(resync.selectCondStore(mailbox, readOnly), this::full);
+            } else if (!f.isSuccess()) {
+                result.tryFailure(f.cause());
+            } else {
+                try {
+                    resynced(selected.getNow());
+                } catch (RuntimeException e) {
+                    result.tryFailure(e);
+                }
+            }
+        });
+    }
+
+    private void resynced(Resync r) {
+        SelectedMailbox sel = r.selected();
+        if (!usable(sel, true)) {
+            full(sel);
+            return;
+        }
+        ListingMerge merge = new ListingMerge(cached, sel.uidValidity(), hideKeyword);
+        Changes changes = r.changes();
+        merge.vanished(changes.vanished());
+        merge.fetched(changes.changed());
+        newMessages(sel, merge, () -> reconcile(sel, merge, () -> finish(sel, merge, false)));
     }
 
     private void condStore() {

@@ -97,6 +97,11 @@ public final class ListingCache {
         return memory.stats();
     }
 
+    /** Runs pending evictions now (Caffeine otherwise does them soon after, on another thread). */
+    void cleanUp() {
+        memory.cleanUp();
+    }
+
     /** Listings currently in memory (approximate). */
     public long estimatedSize() {
         return memory.estimatedSize();

@@ -232,4 +232,19 @@ class ListingSyncScriptedTest {
         assertEquals(19, r.listing().size());
         assertTrue(r.listing().sameMessages(login(null).listing()));
     }
+
+    @org.junit.jupiter.api.Test
+    void aServerThatRefusesQresyncParametersIsListedInFull() throws Exception {
+        server = new ModSeqImapServer(Server.QRESYNC.capabilities, 45);
+        for (int i = 1; i <= 20; i++) {
+            server.append(100 + i);
+        }
+        Listing first = login(null).listing();
+        server.refuseQresyncSelect = true;
+        server.expunge(2);
+        ListingSync.Result r = login(first);
+        assertTrue(r.delta().full());
+        assertEquals(19, r.listing().size());
+        assertTrue(SyncRunner.syncCommands(server.commands()).contains(FULL_FETCH));
+    }
 }

@@ -48,6 +48,8 @@ public final class ModSeqImapServer implements AutoCloseable {
     private final AtomicLong bytesFromClient = new AtomicLong();
     private final AtomicLong bytesToClient = new AtomicLong();
     private final Thread acceptor;
+    /** When set, SELECT with QRESYNC parameters is answered BAD (a server that advertises more than it does). */
+    public volatile boolean refuseQresyncSelect;
 
     /** @param capabilities e.g. "IMAP4rev1 ENABLE CONDSTORE QRESYNC ESEARCH", or "IMAP4rev1" for none */
     public ModSeqImapServer(String capabilities, long uidValidity) throws IOException {
@@ -222,7 +224,7 @@ public final class ModSeqImapServer implements AutoCloseable {
         if (upper.endsWith("(CONDSTORE)")) {
             c.condStore = true;
         }
-        if (q.matches() && !c.qresync) {
+        if (q.matches() && (!c.qresync || refuseQresyncSelect)) {
             c.send(tag + " BAD QRESYNC not enabled");
             return;
         }
