@@ -113,6 +113,44 @@ final class CommandEncoder {
         return raw(")");
     }
 
+    /**
+     * A search key: a sequence set or an atom (ALL, DELETED, KEYWORD, UID, a keyword's name).
+     */
+    CommandEncoder searchKey(String key) {
+        if (SEQUENCE_SET.matcher(key).matches()) {
+            return sequenceSet(key);
+        }
+        return atom(key);
+    }
+
+    /**
+     * A parenthesised parameter list made only of atoms, numbers and sequence sets, e.g.
+     * {@code (QRESYNC (67890007 20050715194045000 41,43:211))} or {@code (CHANGEDSINCE 12345)}.
+     * Only {@code A-Z a-z 0-9 : , * . - ( )} and single spaces are allowed and the parentheses must
+     * balance, so nothing can end the line or open a literal.
+     */
+    CommandEncoder parenthesized(String params) {
+        int depth = 0;
+        for (int i = 0; i < params.length(); i++) {
+            char c = params.charAt(i);
+            boolean ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || ":,*.-".indexOf(c) >= 0
+                    || c == ' ' && i > 0 && params.charAt(i - 1) != ' ' && params.charAt(i - 1) != '(';
+            if (c == '(') {
+                depth++;
+                ok = true;
+            } else if (c == ')') {
+                ok = --depth >= 0;
+            }
+            if (!ok || depth == 0 && i < params.length() - 1) {
+                throw new IllegalArgumentException("invalid parameter list");
+            }
+        }
+        if (params.length() < 2 || params.charAt(0) != '(' || depth != 0) {
+            throw new IllegalArgumentException("invalid parameter list");
+        }
+        return raw(" ").raw(params);
+    }
+
     CommandEncoder storeOp(String op) {
         if (!STORE_OP.matcher(op).matches()) {
             throw new IllegalArgumentException("invalid store operation: " + op);

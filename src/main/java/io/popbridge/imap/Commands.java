@@ -38,6 +38,7 @@ final class Commands {
         private long uidValidity;
         private long uidNext;
         private long highestModSeq;
+        private boolean noModSeq;
         private Set<String> flags = Set.of();
         private Set<String> permanentFlags; // null: not sent
 
@@ -64,6 +65,7 @@ final class Commands {
                 case "UIDVALIDITY" -> uidValidity = number(code);
                 case "UIDNEXT" -> uidNext = number(code);
                 case "HIGHESTMODSEQ" -> highestModSeq = number(code);
+                case "NOMODSEQ" -> noModSeq = true;
                 case "PERMANENTFLAGS" -> permanentFlags = code.args().isEmpty() ? Set.of() : flagSet(code.args().get(0));
                 default -> {
                 }
@@ -73,7 +75,8 @@ final class Commands {
         @Override
         SelectedMailbox completed(Tagged ok) {
             boolean readOnly = ok.code() != null && ok.code().atom().equals("READ-ONLY");
-            return new SelectedMailbox(exists, uidValidity, uidNext, flags, permanentFlags, highestModSeq, readOnly);
+            return new SelectedMailbox(exists, uidValidity, uidNext, flags, permanentFlags, highestModSeq, readOnly,
+                    noModSeq);
         }
     }
 
@@ -86,6 +89,7 @@ final class Commands {
         private long sequence;
         private long uid;
         private long size;
+        private long modSeq;
         private Set<String> flags;
         private java.time.Instant internalDate;
         private String emailId;
@@ -100,6 +104,7 @@ final class Commands {
             sequence = seq;
             uid = -1;
             size = -1;
+            modSeq = 0;
             flags = Set.of();
             internalDate = null;
             emailId = null;
@@ -116,6 +121,7 @@ final class Commands {
                 case "EMAILID" -> emailId = a.value() instanceof ImapValue.ListValue l && l.items().size() == 1
                         ? ImapValue.textOf(l.items().get(0)) : null;
                 case "X-GM-MSGID" -> emailId = ImapValue.textOf(a.value());
+                case "MODSEQ" -> modSeq = modSeq(a.value());
                 default -> {
                 }
             }
@@ -149,7 +155,7 @@ final class Commands {
         void fetchEnd() {
             if (uid >= 0) {
                 messages.add(new FetchedMessage(sequence, uid, size, flags, internalDate, emailId,
-                        header == null ? null : header.toByteArray()));
+                        header == null ? null : header.toByteArray(), modSeq));
             }
         }
 
@@ -303,6 +309,14 @@ final class Commands {
             return a.asNumber();
         }
         throw new ProtocolViolation("number expected");
+    }
+
+    /** RFC 7162 {@code MODSEQ (n)}. */
+    static long modSeq(ImapValue value) {
+        if (value instanceof ImapValue.ListValue list && list.items().size() == 1) {
+            return number(list.items().get(0));
+        }
+        throw new ProtocolViolation("MODSEQ (n) expected");
     }
 
     static Set<String> flagSet(ImapValue value) {

@@ -220,6 +220,11 @@ public final class ImapClient {
         return true;
     }
 
+    /** CONDSTORE/QRESYNC, ENABLE and UID SEARCH for delta-syncing a listing. */
+    public ImapResync resync() {
+        return new ImapResync(this, connection);
+    }
+
     /** SELECT (or EXAMINE when {@code readOnly}) the mailbox (name in UTF-16, sent as modified UTF-7). */
     public Future<SelectedMailbox> select(String mailbox, boolean readOnly) {
         return connection.submit(readOnly ? "EXAMINE" : "SELECT", e -> e.mailbox(mailbox),

@@ -2,27 +2,29 @@ package io.popbridge.mapping;
 
 /** The few places where SQLite and PostgreSQL SQL differ; everything else is shared. */
 enum Dialect {
-    SQLITE("INTEGER PRIMARY KEY", "", null, null),
+    SQLITE("INTEGER PRIMARY KEY", "BLOB", "", null, null),
     // Several instances may migrate at once; the advisory lock lets one do it, the others then
     // find the schema current. The key is arbitrary but fixed.
-    POSTGRESQL("BIGSERIAL PRIMARY KEY", " FOR UPDATE", "SELECT pg_advisory_xact_lock(7236118372)",
+    POSTGRESQL("BIGSERIAL PRIMARY KEY", "BYTEA", " FOR UPDATE", "SELECT pg_advisory_xact_lock(7236118372)",
             "ANALYZE uidl");
 
     private final String idColumn;
+    private final String blobColumn;
     private final String forUpdate;
     private final String migrationLock;
     private final String refreshStatistics;
 
-    Dialect(String idColumn, String forUpdate, String migrationLock, String refreshStatistics) {
+    Dialect(String idColumn, String blobColumn, String forUpdate, String migrationLock, String refreshStatistics) {
         this.refreshStatistics = refreshStatistics;
         this.idColumn = idColumn;
+        this.blobColumn = blobColumn;
         this.forUpdate = forUpdate;
         this.migrationLock = migrationLock;
     }
 
     /** Replaces the placeholders of a migration script. */
     String expand(String sql) {
-        return sql.replace("${id}", idColumn);
+        return sql.replace("${id}", idColumn).replace("${blob}", blobColumn);
     }
 
     /**

@@ -247,6 +247,19 @@ final class JdbcMappingStore implements MappingStore {
     }
 
     @Override
+    public CompletableFuture<Void> saveListing(MailboxKey mailbox, Listing listing) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        Objects.requireNonNull(listing, "listing");
+        return call("save a listing", c -> ListingRows.save(c, dialect, mailbox, listing));
+    }
+
+    @Override
+    public CompletableFuture<java.util.Optional<Listing>> loadListing(MailboxKey mailbox) {
+        Objects.requireNonNull(mailbox, "mailbox");
+        return call("load a listing", c -> ListingRows.load(c, mailbox));
+    }
+
+    @Override
     public int schemaVersion() {
         return schemaVersion;
     }

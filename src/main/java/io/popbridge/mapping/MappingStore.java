@@ -101,6 +101,20 @@ public interface MappingStore extends AutoCloseable {
      */
     CompletableFuture<java.time.Instant> firstLogin(MailboxKey mailbox);
 
+    /**
+     * Stores the listing of {@code mailbox}, replacing the one stored before (one per mailbox;
+     * the last save wins, which is safe because every listing carries the UIDVALIDITY and
+     * HIGHESTMODSEQ it is valid for).
+     */
+    CompletableFuture<Void> saveListing(MailboxKey mailbox, Listing listing);
+
+    /**
+     * The listing stored for {@code mailbox}; empty if none, or if the stored one cannot be read
+     * (written by an incompatible version: it is then as good as absent and is replaced by the
+     * next save).
+     */
+    CompletableFuture<java.util.Optional<Listing>> loadListing(MailboxKey mailbox);
+
     /** The schema version of the database, as migrated by {@link #open}. */
     int schemaVersion();
 

@@ -157,4 +157,20 @@ class CommandEncoderTest {
             return args;
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "(a", "a)", "(a))(", "(a\r\n)", "(\"x\")", "({5})", "(a  b)", "( a)",
+        "(a)(b)", "(a)b", "(a\u00e9)", "(%)"})
+    void parameterListsThatCouldEscapeAreRejected(String bad) {
+        assertThrows(IllegalArgumentException.class,
+                () -> new CommandEncoder("A1", "SELECT", false, false).parenthesized(bad));
+    }
+
+    @Test
+    void qresyncParametersAreSentAsGiven() {
+        EncodedCommand cmd = new CommandEncoder("A1", "SELECT", false, false).atom("INBOX")
+                .parenthesized("(QRESYNC (67890007 20050715194045000 41,43:211,214:*))").build();
+        assertEquals("A1 SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:*))\r\n",
+                new String(cmd.fragments().get(0), StandardCharsets.US_ASCII));
+    }
 }

@@ -65,6 +65,23 @@ class ImapResponseDecoderTest {
                                         "Limited"),
                                 untaggedStatus("OK", code("HIGHESTMODSEQ", atom("715194045007")), "Highest"),
                                 new Tagged("A142", Status.OK, code("READ-ONLY"), "EXAMINE completed"))),
+                arguments("QRESYNC: VANISHED (EARLIER), VANISHED, a FETCH with MODSEQ, NOMODSEQ",
+                        "* VANISHED (EARLIER) 41,43:116,118\r\n* VANISHED 405\r\n"
+                                + "* 49 FETCH (UID 117 FLAGS (\\Seen) MODSEQ (90060115194045001))\r\n"
+                                + "* OK [NOMODSEQ] Sorry\r\n",
+                        List.of(new Untagged(-1, "VANISHED", List.of(list(atom("EARLIER")), atom("41,43:116,118")),
+                                        null, null),
+                                new Untagged(-1, "VANISHED", List.of(atom("405")), null, null),
+                                new FetchStart(49), attr("UID", atom("117")), attr("FLAGS", list(atom("\\Seen"))),
+                                attr("MODSEQ", list(atom("90060115194045001"))), FetchEnd.INSTANCE,
+                                untaggedStatus("OK", code("NOMODSEQ"), "Sorry"))),
+                arguments("ENABLED, SEARCH and ESEARCH",
+                        "* ENABLED QRESYNC\r\n* SEARCH 2 84 882\r\n* ESEARCH (TAG \"A282\") UID ALL 43:45,47\r\n",
+                        List.of(new Untagged(-1, "ENABLED", List.of(atom("QRESYNC")), null, null),
+                                new Untagged(-1, "SEARCH", List.of(atom("2"), atom("84"), atom("882")), null, null),
+                                new Untagged(-1, "ESEARCH", List.of(list(atom("TAG"), new Str("A282".getBytes(
+                                        StandardCharsets.US_ASCII))), atom("UID"), atom("ALL"), atom("43:45,47")),
+                                        null, null))),
                 arguments("fetch of uid, size and flags",
                         "* 12 FETCH (UID 5 RFC822.SIZE 44827 FLAGS (\\Seen $Label))\r\n",
                         List.of(new FetchStart(12), attr("UID", atom("5")), attr("RFC822.SIZE", atom("44827")),

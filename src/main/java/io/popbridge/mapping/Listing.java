@@ -1,0 +1,234 @@
+package io.popbridge.mapping;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * What popbridge keeps of one mailbox's listing between logins: the mailbox state that tells
+ * whether anything changed (UIDVALIDITY, HIGHESTMODSEQ, UIDNEXT) and, per message in UID order,
+ * its UID, size, the two flags the POP3 view depends on ({@code \Deleted} and the hide keyword)
+ * and the UIDL given out for it, if the caller recorded one.
+ *
+ * <p>Immutable; arrays are copied in and never handed out. Build one with {@link Builder}.
+ */
+public final class Listing {
+
+    /** Flag bit: the message carries {@code \Deleted}. */
+    public static final int DELETED = 1;
+    /** Flag bit: the message carries the hide keyword. */
+    public static final int HIDDEN = 2;
+
+    private final long uidValidity;
+    private final long highestModSeq;
+    private final long uidNext;
+    private final String hideKeyword;
+    private final long[] uids;
+    private final long[] sizes;
+    private final byte[] flags;
+    private final String[] uidls;
+
+    Listing(long uidValidity, long highestModSeq, long uidNext, String hideKeyword, long[] uids, long[] sizes,
+            byte[] flags, String[] uidls) {
+        this.uidValidity = uidValidity;
+        this.highestModSeq = highestModSeq;
+        this.uidNext = uidNext;
+        this.hideKeyword = hideKeyword == null ? "" : hideKeyword;
+        this.uids = uids;
+        this.sizes = sizes;
+        this.flags = flags;
+        this.uidls = uidls;
+        for (int i = 1; i < uids.length; i++) {
+            if (uids[i] <= uids[i - 1]) {
+                throw new IllegalArgumentException("UIDs not strictly ascending at " + i);
+            }
+        }
+    }
+
+    public long uidValidity() {
+        return uidValidity;
+    }
+
+    /** HIGHESTMODSEQ when the listing was taken; 0 if the server keeps none. */
+    public long highestModSeq() {
+        return highestModSeq;
+    }
+
+    /** UIDNEXT when the listing was taken; 0 if the server sent none. */
+    public long uidNext() {
+        return uidNext;
+    }
+
+    /** The hide keyword the {@link #HIDDEN} bits refer to; "" if none. */
+    public String hideKeyword() {
+        return hideKeyword;
+    }
+
+    /** Number of messages. */
+    public int size() {
+        return uids.length;
+    }
+
+    public long uid(int index) {
+        return uids[index];
+    }
+
+    public long messageSize(int index) {
+        return sizes[index];
+    }
+
+    /** The {@link #DELETED} / {@link #HIDDEN} bits of message {@code index}. */
+    public int flags(int index) {
+        return flags[index];
+    }
+
+    /** The UIDL recorded for message {@code index}, or null. */
+    public String uidl(int index) {
+        return uidls[index];
+    }
+
+    /** The highest UID, or 0 when empty. */
+    public long lastUid() {
+        return uids.length == 0 ? 0 : uids[uids.length - 1];
+    }
+
+    /** The index of {@code uid}, or a negative number if absent. */
+    public int indexOf(long uid) {
+        return Arrays.binarySearch(uids, uid);
+    }
+
+    /** The UIDs, ascending (a copy). */
+    public long[] uids() {
+        return uids.clone();
+    }
+
+    /**
+     * This listing with the UIDL of each message set to {@code uidlOf.apply(uid)} (null keeps
+     * none), e.g. after the UIDLs of the new messages were assigned.
+     */
+    public Listing withUidls(java.util.function.LongFunction<String> uidlOf) {
+        String[] next = new String[uids.length];
+        for (int i = 0; i < uids.length; i++) {
+            next[i] = uidlOf.apply(uids[i]);
+        }
+        return new Listing(uidValidity, highestModSeq, uidNext, hideKeyword, uids, sizes, flags, next);
+    }
+
+    /** A builder starting from this listing's messages. */
+    public Builder toBuilder() {
+        Builder b = new Builder(uidValidity, hideKeyword);
+        b.highestModSeq(highestModSeq).uidNext(uidNext);
+        for (int i = 0; i < uids.length; i++) {
+            b.put(uids[i], sizes[i], flags[i], uidls[i]);
+        }
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Listing l && uidValidity == l.uidValidity && highestModSeq == l.highestModSeq
+                && uidNext == l.uidNext && hideKeyword.equals(l.hideKeyword) && sameMessages(l);
+    }
+
+    /** Whether both list the same messages with the same sizes, flag bits and UIDLs. */
+    public boolean sameMessages(Listing l) {
+        return Arrays.equals(uids, l.uids) && Arrays.equals(sizes, l.sizes) && Arrays.equals(flags, l.flags)
+                && Arrays.equals(uidls, l.uidls);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(uidValidity, highestModSeq, uidNext, Arrays.hashCode(uids));
+    }
+
+    @Override
+    public String toString() {
+        return "Listing[uidValidity=" + uidValidity + ", highestModSeq=" + highestModSeq + ", uidNext=" + uidNext
+                + ", messages=" + uids.length + "]";
+    }
+
+    /** Collects messages in any order; a UID put twice keeps the last values. Not thread-safe. */
+    public static final class Builder {
+        private final long uidValidity;
+        private final String hideKeyword;
+        private long highestModSeq;
+        private long uidNext;
+        private final java.util.TreeMap<Long, Object[]> messages = new java.util.TreeMap<>();
+
+        public Builder(long uidValidity, String hideKeyword) {
+            if (uidValidity < 0) {
+                throw new IllegalArgumentException("negative UIDVALIDITY");
+            }
+            this.uidValidity = uidValidity;
+            this.hideKeyword = hideKeyword;
+        }
+
+        public Builder highestModSeq(long value) {
+            this.highestModSeq = Math.max(0, value);
+            return this;
+        }
+
+        public Builder uidNext(long value) {
+            this.uidNext = Math.max(0, value);
+            return this;
+        }
+
+        /** Adds or replaces a message. */
+        public Builder put(long uid, long size, int flagBits, String uidl) {
+            if (uid <= 0 || size < 0) {
+                throw new IllegalArgumentException("invalid UID " + uid + " or size " + size);
+            }
+            messages.put(uid, new Object[] {size, (byte) (flagBits & (DELETED | HIDDEN)), uidl});
+            return this;
+        }
+
+        /** Changes the flag bits of a message already put; false if absent. */
+        public boolean setFlags(long uid, int flagBits) {
+            Object[] m = messages.get(uid);
+            if (m == null) {
+                return false;
+            }
+            m[1] = (byte) (flagBits & (DELETED | HIDDEN));
+            return true;
+        }
+
+        /** The flag bits of {@code uid}, or -1 if absent. */
+        public int flags(long uid) {
+            Object[] m = messages.get(uid);
+            return m == null ? -1 : (byte) m[1];
+        }
+
+        public boolean remove(long uid) {
+            return messages.remove(uid) != null;
+        }
+
+        public boolean contains(long uid) {
+            return messages.containsKey(uid);
+        }
+
+        public int size() {
+            return messages.size();
+        }
+
+        /** The UIDs put so far, ascending. */
+        public long[] uids() {
+            return messages.keySet().stream().mapToLong(Long::longValue).toArray();
+        }
+
+        public Listing build() {
+            int n = messages.size();
+            long[] u = new long[n];
+            long[] s = new long[n];
+            byte[] f = new byte[n];
+            String[] l = new String[n];
+            int i = 0;
+            for (var e : messages.entrySet()) {
+                u[i] = e.getKey();
+                s[i] = (long) e.getValue()[0];
+                f[i] = (byte) e.getValue()[1];
+                l[i] = (String) e.getValue()[2];
+                i++;
+            }
+            return new Listing(uidValidity, highestModSeq, uidNext, hideKeyword, u, s, f, l);
+        }
+    }
+}
