@@ -39,6 +39,8 @@ final class ImapMailbox implements Mailbox {
     /** Commands whose answer is still outstanding; abandon() closes instead of logging out then. */
     private int busy;
     private boolean closed;
+    /** Null: log out at the end; else where a cleanly ended session's client goes (the reuse pool). */
+    private java.util.function.Consumer<ImapClient> release;
 
     ImapMailbox(ImapClient client, EventLoop loop, BridgeOptions options, SelectedMailbox selected,
             Snapshot snapshot, SizeCorrections.View sizes) {
@@ -229,10 +231,22 @@ final class ImapMailbox implements Mailbox {
         }
     }
 
+    /**
+     * At a clean end (nothing outstanding), hand the logged-in client to {@code release} instead of
+     * logging out; see {@link UpstreamSessionPool}.
+     */
+    void releaseTo(java.util.function.Consumer<ImapClient> release) {
+        this.release = release;
+    }
+
     private void logout() {
         if (!closed) {
             closed = true;
-            client.logout();
+            if (release != null && busy == 0) {
+                release.accept(client);
+            } else {
+                client.logout();
+            }
         }
     }
 

@@ -44,6 +44,8 @@ public final class ImapMailboxProvider implements MailboxProvider {
     /** Null: UIDLs derived from UIDVALIDITY and UID, sizes learnt in memory only. */
     private final MappingStore store;
     private final MappingOptions mapping;
+    /** Idle logged-in upstream sessions kept for the same user's next poll (disabled: never kept). */
+    private final UpstreamSessionPool pool;
 
     public ImapMailboxProvider(BridgeOptions options) {
         this(options, UpstreamObserver.NONE);
@@ -69,6 +71,17 @@ public final class ImapMailboxProvider implements MailboxProvider {
      */
     public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer, MappingStore store,
             MappingOptions mapping) {
+        this(options, router, observer, store, mapping, UpstreamSessionPool.disabled());
+    }
+
+    /**
+     * As {@link #ImapMailboxProvider(BridgeOptions, Router, UpstreamObserver, MappingStore,
+     * MappingOptions)}, keeping cleanly ended password sessions in {@code pool} (owned by the
+     * caller, who closes it) for reuse by the same user's next login with the same password.
+     */
+    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer, MappingStore store,
+            MappingOptions mapping, UpstreamSessionPool pool) {
+        this.pool = Objects.requireNonNull(pool, "pool");
         this.options = Objects.requireNonNull(options, "options");
         this.router = Objects.requireNonNull(router, "router");
         this.observer = Objects.requireNonNull(observer, "observer");
@@ -100,9 +113,12 @@ public final class ImapMailboxProvider implements MailboxProvider {
             upstreamUser = user.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
         Route route = router.route(user);
-        byte[] sent = upstreamUser;
-        return open(context, route, user, device, client -> client.login(route.login().apply(sent),
-                credentials.password()), credentials::wipe);
+        byte[] sent = route.login().apply(upstreamUser);
+        Reuse reuse = pool.enabled()
+                ? new Reuse(UpstreamSessionPool.Key.of(route, sent, options.mailbox()), pool.verifier(credentials.password()))
+                : null;
+        return open(context, route, user, device, client -> client.login(sent, credentials.password()),
+                credentials::wipe, reuse);
     }
 
     /**
@@ -112,8 +128,9 @@ public final class ImapMailboxProvider implements MailboxProvider {
      */
     @Override
     public Future<Mailbox> open(TokenLogin login, SessionContext context) {
+        // Token logins never reuse an idle session: a token is not a stable secret to compare.
         return open(context, router.route(login.user()), login.user(), "", client -> client.authenticate(login.mechanism(), login.initialResponse()),
-                login::wipe);
+                login::wipe, null);
     }
 
     private Future<Mailbox> refused(SessionContext context, MailboxException failure) {
@@ -121,13 +138,52 @@ public final class ImapMailboxProvider implements MailboxProvider {
         return context.eventLoop().newFailedFuture(failure);
     }
 
+    /** A password login's reuse key and password verifier (see {@link UpstreamSessionPool}). */
+    private record Reuse(UpstreamSessionPool.Key key, byte[] verifier) {
+    }
+
+    /**
+     * With {@code reuse}, first an idle session of the same key and password on this event loop:
+     * select and snapshot on it as on a fresh one; if that fails, or there is none, log in afresh.
+     */
+    private Future<Mailbox> open(SessionContext context, Route route, String user, String device,
+            Function<ImapClient, Future<Void>> login, Runnable wipe, Reuse reuse) {
+        Promise<Mailbox> promise = context.eventLoop().newPromise();
+        ImapClient idle = reuse == null ? null : pool.take(reuse.key(), context.eventLoop(), reuse.verifier());
+        if (idle == null) {
+            connectAndLogin(context, route, user, device, login, wipe, reuse, promise);
+            return promise;
+        }
+        Promise<Mailbox> attempt = context.eventLoop().newPromise();
+        selectAndList(idle, context, route, user, device, attempt);
+        attempt.addListener(f -> {
+            if (f.isSuccess()) {
+                wipe.run();
+                observer.upstreamSession(route.label(), true);
+                promise.setSuccess(releasing((Mailbox) f.getNow(), reuse, context.eventLoop()));
+            } else {
+                // The kept connection failed (e.g. dropped unnoticed): a real login decides.
+                log.info("reused upstream session failed; logging in afresh");
+                connectAndLogin(context, route, user, device, login, wipe, reuse, promise);
+            }
+        });
+        return promise;
+    }
+
+    /** Makes a cleanly ended {@code mailbox} go back to the pool instead of logging out. */
+    private Mailbox releasing(Mailbox mailbox, Reuse reuse, EventLoop loop) {
+        if (reuse != null && mailbox instanceof ImapMailbox imap) {
+            imap.releaseTo(client -> pool.offer(reuse.key(), client, loop, reuse.verifier()));
+        }
+        return mailbox;
+    }
+
     /**
      * Connect, {@code login}, {@code wipe} (right after the login command is encoded, or on a
      * connect failure), then select and snapshot.
      */
-    private Future<Mailbox> open(SessionContext context, Route route, String user, String device,
-            Function<ImapClient, Future<Void>> login, Runnable wipe) {
-        Promise<Mailbox> promise = context.eventLoop().newPromise();
+    private void connectAndLogin(SessionContext context, Route route, String user, String device,
+            Function<ImapClient, Future<Void>> login, Runnable wipe, Reuse reuse, Promise<Mailbox> promise) {
         long connectStart = System.nanoTime();
         String upstreamName = route.label();
         ImapClient.connect(context.eventLoop(), route.endpoint(), route.imap()).addListener(connected -> {
@@ -157,6 +213,32 @@ public final class ImapMailboxProvider implements MailboxProvider {
                     fail(client, promise, failure);
                     return;
                 }
+                observer.upstreamSession(upstreamName, false);
+                if (reuse == null) {
+                    selectAndList(client, context, route, user, device, promise);
+                    return;
+                }
+                pool.track(reuse.key(), client);
+                Promise<Mailbox> listed = context.eventLoop().newPromise();
+                selectAndList(client, context, route, user, device, listed);
+                listed.addListener(f -> {
+                    if (f.isSuccess()) {
+                        promise.setSuccess(releasing((Mailbox) f.getNow(), reuse, context.eventLoop()));
+                    } else {
+                        promise.setFailure(f.cause());
+                    }
+                });
+            });
+        });
+    }
+
+    /**
+     * SELECT, then the snapshot: the same on a fresh session and on a reused one, so that each POP3
+     * session starts from the mailbox as it is now.
+     */
+    private void selectAndList(ImapClient client, SessionContext context, Route route, String user, String device,
+            Promise<Mailbox> promise) {
+        String upstreamName = route.label();
                 client.select(options.mailbox(), false).addListener(selected -> {
                     if (!selected.isSuccess()) {
                         observer.error(upstreamName, "select");
@@ -173,9 +255,6 @@ public final class ImapMailboxProvider implements MailboxProvider {
                         takeStoreSnapshot(client, context.eventLoop(), upstreamName, view, mailbox, promise);
                     }
                 });
-            });
-        });
-        return promise;
     }
 
     private static boolean containsLineBreakOrNul(byte[] value) {

@@ -42,4 +42,11 @@ public interface UpstreamObserver {
      */
     default void uidlsRematched(String upstream, int messages) {
     }
+
+    /**
+     * A POP3 login got an upstream session: {@code reused} an idle one kept from an earlier POP3
+     * session of the same user and password, or a fresh connection and login.
+     */
+    default void upstreamSession(String upstream, boolean reused) {
+    }
 }

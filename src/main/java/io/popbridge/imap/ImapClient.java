@@ -330,6 +330,11 @@ public final class ImapClient {
         connection.setAutoRead(autoRead);
     }
 
+    /** Whether the connection is open and usable (not closed, not closing). */
+    public boolean isActive() {
+        return connection.channel().isActive();
+    }
+
     /** Closes the connection at once, failing pending commands. Idempotent. */
     public void close() {
         if (connection.channel().isOpen()) {

@@ -148,4 +148,13 @@ public final class Metrics implements UpstreamObserver {
                 .tag("upstream", upstream)
                 .register(registry).increment(messages);
     }
+
+    @Override
+    public void upstreamSession(String upstream, boolean reused) {
+        Counter.builder("popbridge.upstream.sessions")
+                .description("Upstream sessions behind POP3 logins: fresh (connect and login) or reused (kept idle)")
+                .tag("upstream", upstream)
+                .tag("kind", reused ? "reused" : "fresh")
+                .register(registry).increment();
+    }
 }

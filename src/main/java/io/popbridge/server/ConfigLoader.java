@@ -68,7 +68,8 @@ public final class ConfigLoader {
             "failure-delay", "max-failures", "token-mechanisms", "penalty");
     private static final List<String> UPSTREAM =
             List.of("url", "allow-plaintext", "ca-file", "pin-sha256", "connect-timeout", "command-timeout",
-                    "mailbox", "login");
+                    "mailbox", "login", "reuse");
+    private static final List<String> REUSE = List.of("idle-time", "max-idle");
     private static final List<String> ROUTE =
             List.of("domain", "user", "url", "allow-plaintext", "ca-file", "pin-sha256", "login");
     private static final List<String> POLICY = List.of("delete", "retrieve", "hide-keyword");
@@ -207,7 +208,7 @@ public final class ConfigLoader {
             throw new ConfigException(source, "admin.address", "is also a POP3 listener's address");
         }
         return new ServerConfig(listeners, file.tls, file.dataDir, file.logFormat, file.pop3, bridge, file.ops,
-                router, file.store, file.mapping);
+                router, file.store, file.mapping, file.reuse);
     }
 
     /** The route to {@code endpoint} with the TLS settings of {@code spec} and the file's timeouts. */
@@ -412,6 +413,7 @@ public final class ConfigLoader {
         OpsSettings ops = OpsSettings.defaults();
         io.popbridge.mapping.StoreConfig store;
         io.popbridge.bridge.MappingOptions mapping;
+        io.popbridge.bridge.ReuseOptions reuse;
 
         static FileSettings read(JsonNode root) throws ConfigException {
             FileSettings s = new FileSettings();
@@ -452,6 +454,7 @@ public final class ConfigLoader {
             s.connectTimeout = upstream.duration("connect-timeout", imapDefaults.connectTimeout());
             s.commandTimeout = upstream.duration("command-timeout", imapDefaults.commandTimeout());
             s.mailbox = upstream.string("mailbox", "INBOX");
+            s.reuse = reuse(upstream.section("reuse", REUSE));
             s.routes = routes(top);
 
             Section policy = top.section("policy", POLICY);
@@ -509,6 +512,19 @@ public final class ConfigLoader {
             s.store = StoreSettings.store(top.section("store", StoreSettings.STORE), s.dataDir);
             s.mapping = StoreSettings.mapping(top.section("mapping", StoreSettings.MAPPING));
             return s;
+        }
+
+        /** {@code upstream.reuse}: idle-time 0 turns reuse off; see docs/security.md. */
+        private static io.popbridge.bridge.ReuseOptions reuse(Section reuse) throws ConfigException {
+            java.time.Duration idle = io.popbridge.bridge.ReuseOptions.DEFAULT_IDLE_TIME;
+            if (reuse.has("idle-time")) {
+                idle = reuse.zeroOrDuration("idle-time");
+            }
+            if (idle.compareTo(io.popbridge.bridge.ReuseOptions.MAX_IDLE_TIME) > 0) {
+                throw new ConfigException(reuse.name("idle-time"), "must be at most 5m (0 turns reuse off)");
+            }
+            int max = reuse.integer("max-idle", io.popbridge.bridge.ReuseOptions.DEFAULT_MAX_IDLE, 1, 1_000_000);
+            return new io.popbridge.bridge.ReuseOptions(idle, max);
         }
 
         private static OpsSettings ops(Section top) throws ConfigException {

@@ -2,6 +2,7 @@ package io.popbridge.server;
 
 import io.popbridge.bridge.ImapMailboxProvider;
 import io.popbridge.bridge.UpstreamObserver;
+import io.popbridge.bridge.UpstreamSessionPool;
 import io.popbridge.demo.DemoUpstream;
 import io.popbridge.mapping.MappingStore;
 import io.popbridge.mapping.StoreConfig;
@@ -34,11 +35,12 @@ public final class Main implements Launcher {
             throw e;
         }
         Metrics metrics = config.ops().adminEnabled() ? new Metrics() : null;
+        UpstreamSessionPool pool = new UpstreamSessionPool(config.reuse());
         BridgeServer server;
         try {
             server = BridgeServer.start(config.listeners(), tls, config.pop3(),
                     new ImapMailboxProvider(config.bridge(), config.router(),
-                            metrics != null ? metrics : UpstreamObserver.NONE, store, config.mapping()), 0,
+                            metrics != null ? metrics : UpstreamObserver.NONE, store, config.mapping(), pool), 0,
                     config.ops().trustedProxies(), name -> metrics != null ? metrics.listener(name) : SessionObserver.NONE);
         } catch (Exception e) {
             store.close();
@@ -56,6 +58,7 @@ public final class Main implements Launcher {
         // SIGTERM / SIGINT: stop accepting, let sessions finish for the grace period, cut the rest.
         Thread shutdown = new Thread(() -> {
             log.info("shutting down: grace period {} s for open POP3 sessions", config.ops().shutdownGrace().toSeconds());
+            pool.close(); // LOGOUT of idle upstream sessions; sessions ending from now on log out too
             server.close(config.ops().shutdownGrace());
             if (admin != null) {
                 admin.close();

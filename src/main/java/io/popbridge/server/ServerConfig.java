@@ -26,10 +26,12 @@ import java.util.Objects;
  * @param router the upstream of each user; its fallback is the {@code upstream:} section
  * @param store where the mapping store lives ({@code store:}; default SQLite {@code <data-dir>/popbridge.db})
  * @param mapping how the bridge uses the store ({@code mapping:})
+ * @param reuse how long a logged-in upstream session is kept for the same user's next poll
+ *     ({@code upstream.reuse:})
  */
 public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
         Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router, StoreConfig store,
-        MappingOptions mapping) {
+        MappingOptions mapping, io.popbridge.bridge.ReuseOptions reuse) {
 
     /** Loopback and an unprivileged port: exposing the bridge is an explicit decision. */
     public static final InetSocketAddress DEFAULT_LISTEN =
@@ -50,9 +52,18 @@ public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path
         Objects.requireNonNull(router, "router");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(mapping, "mapping");
+        Objects.requireNonNull(reuse, "reuse");
         if (ops.trustedProxies().isEmpty() && listeners.stream().anyMatch(ListenerConfig::proxyProtocol)) {
             throw new IllegalArgumentException("proxy.trusted-networks: needed when a listener has proxy-protocol: true");
         }
+    }
+
+    /** With the default upstream session reuse ({@link io.popbridge.bridge.ReuseOptions#DEFAULTS}). */
+    public ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
+            Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router, StoreConfig store,
+            MappingOptions mapping) {
+        this(listeners, tls, dataDir, logFormat, pop3, bridge, ops, router, store, mapping,
+                io.popbridge.bridge.ReuseOptions.DEFAULTS);
     }
 
     /** The default store, {@code <dataDir>/popbridge.db}, and mapping options. */

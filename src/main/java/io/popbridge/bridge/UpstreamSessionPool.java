@@ -1,0 +1,218 @@
+package io.popbridge.bridge;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.popbridge.imap.ImapClient;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logged-in upstream IMAP sessions kept for a short idle time after a POP3 session ended cleanly,
+ * so that the same user's next poll skips connect, TLS and login (docs/security.md says why this
+ * is safe).
+ *
+ * <p>An idle session is found by {@link Key} (route, upstream login name, mailbox) and handed out
+ * only when the new login's password gives the same verifier: HMAC-SHA256 of the password under a
+ * random key made per pool (so per process), compared with {@link MessageDigest#isEqual}. The
+ * plaintext is never kept. At most one idle session per key; at most
+ * {@link ReuseOptions#maxIdle()} in all. A session is dropped (LOGOUT) when its idle time ends,
+ * evicted when the upstream closes it, and logged out by {@link #close()}.
+ *
+ * <p>Threading: an {@link ImapClient} is confined to the event loop it was connected on, so an idle
+ * session is handed only to a POP3 session on that same loop; a login on another loop logs in
+ * afresh. The index is shared by all loops and guarded by this object's lock; client calls happen
+ * on the client's own loop.
+ */
+public final class UpstreamSessionPool implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamSessionPool.class);
+
+    /** What an idle session was logged in as. {@code login} holds the octets sent, one char each. */
+    public record Key(Route route, String login, String mailbox) {
+
+        public Key {
+            Objects.requireNonNull(route, "route");
+            Objects.requireNonNull(login, "login");
+            Objects.requireNonNull(mailbox, "mailbox");
+        }
+
+        static Key of(Route route, byte[] login, String mailbox) {
+            return new Key(route, new String(login, StandardCharsets.ISO_8859_1), mailbox);
+        }
+
+        @Override
+        public String toString() {
+            return "Key[" + route.label() + ", " + mailbox + "]"; // no user names in stray logs
+        }
+    }
+
+    private static final class Entry {
+        final Key key;
+        final ImapClient client;
+        final EventLoop loop;
+        final byte[] verifier;
+        ScheduledFuture<?> expiry;
+
+        Entry(Key key, ImapClient client, EventLoop loop, byte[] verifier) {
+            this.key = key;
+            this.client = client;
+            this.loop = loop;
+            this.verifier = verifier;
+        }
+    }
+
+    private final ReuseOptions options;
+    private final SecretKeySpec secret;
+    private final Map<Key, Entry> idle = new HashMap<>(); // guarded by this
+    private boolean closed; // guarded by this
+
+    public UpstreamSessionPool(ReuseOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.secret = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    /** A pool that never keeps anything. */
+    public static UpstreamSessionPool disabled() {
+        return new UpstreamSessionPool(ReuseOptions.DISABLED);
+    }
+
+    public boolean enabled() {
+        return options.enabled();
+    }
+
+    /** Idle sessions kept now. */
+    public synchronized int size() {
+        return idle.size();
+    }
+
+    /** The verifier of {@code password}: HMAC-SHA256 under this pool's random key. */
+    byte[] verifier(byte[] password) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(secret);
+            return mac.doFinal(password);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e); // every Java 17 runtime has it
+        }
+    }
+
+    /**
+     * Takes the idle session for {@code key} if it lives on {@code loop} and was logged in with a
+     * password of the same {@code verifier}; null otherwise. A mismatch leaves the idle session in
+     * place: a wrong password must not be a way to end someone else's idle session early; the
+     * caller logs in for real and gets the upstream's answer.
+     */
+    ImapClient take(Key key, EventLoop loop, byte[] verifier) {
+        Entry entry;
+        synchronized (this) {
+            entry = idle.get(key);
+            if (entry == null || entry.loop != loop || !MessageDigest.isEqual(entry.verifier, verifier)) {
+                return null;
+            }
+            idle.remove(key);
+        }
+        entry.expiry.cancel(false);
+        if (!entry.client.isActive()) {
+            entry.client.close();
+            return null;
+        }
+        return entry.client;
+    }
+
+    /**
+     * Once per fresh session that may later be offered: when the upstream closes it (BYE, reset,
+     * timeout) while it is idle, it is evicted.
+     */
+    void track(Key key, ImapClient client) {
+        client.closeFuture().addListener(f -> {
+            synchronized (this) {
+                Entry entry = idle.get(key);
+                if (entry != null && entry.client == client) {
+                    idle.remove(key);
+                    entry.expiry.cancel(false);
+                    log.debug("idle upstream session closed by the upstream");
+                }
+            }
+        });
+    }
+
+    /**
+     * Keeps {@code client}, whose POP3 session ended cleanly with nothing outstanding, for the idle
+     * time, replacing an older idle session of the same key; logs it out instead when reuse is off,
+     * the pool is full or closed, or the connection is gone. Called on the client's loop.
+     */
+    void offer(Key key, ImapClient client, EventLoop loop, byte[] verifier) {
+        if (!options.enabled() || !client.isActive()) {
+            client.logout();
+            return;
+        }
+        Entry entry = new Entry(key, client, loop, verifier);
+        client.setAutoRead(true); // notice a BYE or a close while idle
+        entry.expiry = loop.schedule(() -> expire(entry), options.idleTime().toNanos(), TimeUnit.NANOSECONDS);
+        Entry replaced;
+        boolean kept;
+        synchronized (this) {
+            replaced = closed ? null : idle.remove(key);
+            kept = !closed && idle.size() < options.maxIdle();
+            if (kept) {
+                idle.put(key, entry);
+            }
+        }
+        if (replaced != null) {
+            logoutOnLoop(replaced);
+        }
+        if (!kept) {
+            entry.expiry.cancel(false);
+            client.logout();
+        }
+    }
+
+    private void expire(Entry entry) {
+        synchronized (this) {
+            if (idle.get(entry.key) != entry) {
+                return;
+            }
+            idle.remove(entry.key);
+        }
+        log.debug("idle upstream session expired; logging out");
+        entry.client.logout();
+    }
+
+    /** Logs out every idle session and keeps no more. Returns at once; the LOGOUTs run on their loops. */
+    @Override
+    public void close() {
+        List<Entry> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayList<>(idle.values());
+            idle.clear();
+        }
+        all.forEach(UpstreamSessionPool::logoutOnLoop);
+    }
+
+    private static void logoutOnLoop(Entry entry) {
+        try {
+            entry.loop.execute(() -> {
+                entry.expiry.cancel(false);
+                entry.client.logout();
+            });
+        } catch (RejectedExecutionException e) {
+            entry.client.close(); // the loop is shutting down and closes its channels anyway
+        }
+    }
+}
