@@ -25,6 +25,7 @@ public final class CountingProxy implements AutoCloseable {
     private final AtomicLong up = new AtomicLong();
     private final AtomicLong down = new AtomicLong();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
     public CountingProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -53,6 +54,19 @@ public final class CountingProxy implements AutoCloseable {
         return down.get();
     }
 
+    /** Connections accepted so far (not cleared by {@link #reset}). */
+    public int connections() {
+        return connections.get();
+    }
+
+    /** Closes every connection open now, both sides, as an upstream dropping its clients would. */
+    public void dropConnections() throws IOException {
+        for (Socket s : sockets) {
+            s.close();
+        }
+        sockets.clear();
+    }
+
     public void reset() {
         commands.clear();
         up.set(0);
@@ -63,6 +77,7 @@ public final class CountingProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                connections.incrementAndGet();
                 Socket server = new Socket(InetAddress.getByName("127.0.0.1"), targetPort);
                 sockets.add(client);
                 sockets.add(server);

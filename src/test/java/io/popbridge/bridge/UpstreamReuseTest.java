@@ -1,0 +1,222 @@
+package io.popbridge.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.popbridge.imap.ImapClientOptions;
+import io.popbridge.imap.UpstreamEndpoint;
+import io.popbridge.ops.Metrics;
+import io.popbridge.pop3.Pop3Options;
+import io.popbridge.server.BridgeServer;
+import io.popbridge.testing.CountingProxy;
+import io.popbridge.testing.Pop3TestClient;
+import io.popbridge.testing.RawImap;
+import io.popbridge.testing.Upstream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upstream session reuse, driven by POP3 polls (USER, PASS, STAT, UIDL, QUIT) through popbridge to
+ * GreenMail behind a counting TCP proxy: the proxy's connection count and command log show what
+ * each poll cost upstream. One event loop, so that consecutive polls land on the same loop (reuse
+ * is per loop; see {@link UpstreamSessionPool}).
+ */
+class UpstreamReuseTest {
+
+    private Upstream upstream;
+    private CountingProxy proxy;
+    private BridgeServer bridge;
+    private UpstreamSessionPool pool;
+    private Metrics metrics;
+    private InetSocketAddress address;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        upstream = new Upstream();
+        proxy = new CountingProxy(upstream.port());
+        try (RawImap imap = upstream.imap()) {
+            imap.append(message("first"), null);
+            imap.append(message("second"), null);
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (pool != null) {
+            pool.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+        proxy.close();
+        upstream.close();
+    }
+
+    private void start(Duration idleTime) throws Exception {
+        ImapClientOptions imap = new ImapClientOptions(Duration.ofSeconds(5), Duration.ofSeconds(10), 64 * 1024,
+                1L << 31, null);
+        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", proxy.port(), UpstreamEndpoint.Security.PLAIN);
+        BridgeOptions options = new BridgeOptions(endpoint, imap, "INBOX", DeletePolicy.parse("hide"),
+                RetrievePolicy.PEEK, BridgeOptions.DEFAULT_HIDE_KEYWORD);
+        pool = new UpstreamSessionPool(new ReuseOptions(idleTime, 10));
+        metrics = new Metrics();
+        ImapMailboxProvider provider = new ImapMailboxProvider(options,
+                Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS)), metrics, null, MappingOptions.DEFAULTS,
+                pool);
+        bridge = BridgeServer.start(new InetSocketAddress("127.0.0.1", 0), Pop3Options.defaults(), provider, 1);
+        address = bridge.localAddress();
+    }
+
+    private static byte[] message(String subject) {
+        return ("From: a@example.com\r\nTo: alice@example.com\r\nSubject: " + subject + "\r\n\r\nbody of " + subject
+                + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A legacy client's poll: login, STAT, UIDL, QUIT; returns the UIDL lines. */
+    private List<String> poll(String password) throws IOException {
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(Upstream.USER, password)) {
+            String stat = Pop3TestClient.expectOk(pop.command("STAT"));
+            Pop3TestClient.expectOk(pop.command("UIDL"));
+            List<String> uidls = pop.lines();
+            assertTrue(stat.startsWith("+OK " + uidls.size() + " "), stat);
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+            return uidls;
+        }
+    }
+
+    private long logins() {
+        return proxy.commands().stream().filter(c -> c.startsWith("LOGIN") || c.startsWith("AUTHENTICATE")).count();
+    }
+
+    private double sessions(String kind) {
+        var counter = metrics.registry().find("popbridge.upstream.sessions").tag("kind", kind).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        for (int i = 0; i < 200 && !condition.getAsBoolean(); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(condition.getAsBoolean(), what);
+    }
+
+    @Test
+    void secondPollReusesTheUpstreamSessionAndSeesNewMail() throws Exception {
+        start(Duration.ofSeconds(30));
+        assertEquals(2, poll(Upstream.PASSWORD).size());
+        assertEquals(1, proxy.connections());
+        assertEquals(1, logins());
+        assertEquals(1, pool.size());
+        try (RawImap imap = upstream.imap()) {
+            imap.append(message("third"), null);
+        }
+        assertEquals(3, poll(Upstream.PASSWORD).size(), "mail that arrived between polls is listed");
+        assertEquals(1, proxy.connections(), "no new upstream connection");
+        assertEquals(1, logins(), "no new upstream login");
+        assertFalse(proxy.commands().contains("LOGOUT"));
+        assertEquals(2, proxy.commands().stream().filter(c -> c.startsWith("SELECT")).count(),
+                "the reused session selects again");
+        assertEquals(1, sessions("fresh"));
+        assertEquals(1, sessions("reused"));
+    }
+
+    @Test
+    void wrongPasswordLogsInUpstreamAndFailsWithoutEvictingTheIdleSession() throws Exception {
+        start(Duration.ofSeconds(30));
+        poll(Upstream.PASSWORD);
+        try (Pop3TestClient pop = new Pop3TestClient(address)) {
+            Pop3TestClient.expectOk(pop.command("USER " + Upstream.USER));
+            String reply = pop.command("PASS wrong-password");
+            assertTrue(reply.startsWith("-ERR [AUTH]"), reply);
+        }
+        assertEquals(2, proxy.connections(), "the wrong password went to the upstream");
+        assertEquals(2, logins());
+        assertEquals(2, poll(Upstream.PASSWORD).size());
+        assertEquals(2, proxy.connections(), "the right password still reuses the kept session");
+        assertEquals(1, sessions("reused"));
+    }
+
+    @Test
+    void reuseDisabledLogsInEveryPollAndLogsOut() throws Exception {
+        start(Duration.ZERO);
+        poll(Upstream.PASSWORD);
+        poll(Upstream.PASSWORD);
+        assertEquals(2, proxy.connections());
+        assertEquals(2, logins());
+        await(() -> proxy.commands().stream().filter("LOGOUT"::equals).count() == 2, "both sessions logged out");
+        assertEquals(0, pool.size());
+        assertEquals(0, sessions("reused"));
+        assertEquals(2, sessions("fresh"));
+    }
+
+    @Test
+    void idleSessionDroppedByTheUpstreamIsEvictedAndTheNextPollLogsInAfresh() throws Exception {
+        start(Duration.ofSeconds(30));
+        poll(Upstream.PASSWORD);
+        assertEquals(1, pool.size());
+        proxy.dropConnections();
+        await(() -> pool.size() == 0, "the dropped session left the pool");
+        assertEquals(2, poll(Upstream.PASSWORD).size());
+        assertEquals(2, proxy.connections());
+        assertEquals(2, logins());
+    }
+
+    @Test
+    void deletedMessageStaysDeletedForTheReusedSession() throws Exception {
+        start(Duration.ofSeconds(30));
+        List<String> before = poll(Upstream.PASSWORD);
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(Upstream.USER, Upstream.PASSWORD)) {
+            Pop3TestClient.expectOk(pop.command("DELE 1"));
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+        }
+        List<String> after = poll(Upstream.PASSWORD);
+        assertEquals(1, proxy.connections(), "all three polls on one upstream session");
+        assertEquals(1, after.size());
+        String deletedUidl = before.get(0).split(" ")[1];
+        assertFalse(after.get(0).endsWith(" " + deletedUidl), after.toString());
+        assertEquals(before.get(1).split(" ")[1], after.get(0).split(" ")[1]);
+    }
+
+    @Test
+    void idleTimeoutLogsOutUpstream() throws Exception {
+        start(Duration.ofMillis(200));
+        poll(Upstream.PASSWORD);
+        await(() -> proxy.commands().contains("LOGOUT"), "LOGOUT after the idle time");
+        assertEquals(0, pool.size());
+        poll(Upstream.PASSWORD);
+        assertEquals(2, proxy.connections(), "an expired session is not reused");
+    }
+
+    @Test
+    void closingThePoolLogsOutIdleSessions() throws Exception {
+        start(Duration.ofSeconds(30));
+        poll(Upstream.PASSWORD);
+        assertFalse(proxy.commands().contains("LOGOUT"));
+        pool.close();
+        await(() -> proxy.commands().contains("LOGOUT"), "LOGOUT at shutdown");
+        assertEquals(0, pool.size());
+        poll(Upstream.PASSWORD);
+        assertEquals(2, proxy.connections(), "a closed pool keeps nothing");
+        await(() -> proxy.commands().stream().filter("LOGOUT"::equals).count() == 2, "second session logged out");
+    }
+
+    @Test
+    void anotherUserNeverGetsTheIdleSession() throws Exception {
+        start(Duration.ofSeconds(30));
+        poll(Upstream.PASSWORD);
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(Upstream.USER2, Upstream.PASSWORD2)) {
+            Pop3TestClient.expectOk(pop.command("STAT"));
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+        }
+        assertEquals(2, proxy.connections());
+        assertEquals(2, pool.size(), "one idle session per user");
+    }
+}
