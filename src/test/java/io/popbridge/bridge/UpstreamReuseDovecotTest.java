@@ -1,0 +1,139 @@
+package io.popbridge.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.popbridge.imap.ImapClientOptions;
+import io.popbridge.imap.UpstreamEndpoint;
+import io.popbridge.pop3.Pop3Options;
+import io.popbridge.server.BridgeServer;
+import io.popbridge.testing.CountingProxy;
+import io.popbridge.testing.DovecotServer;
+import io.popbridge.testing.Pop3TestClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Upstream session reuse against a real Dovecot (STARTTLS, certificate verified) behind a counting
+ * TCP proxy: consecutive POP3 polls share one upstream connection, see new mail and deletions, and
+ * a wrong password still gets Dovecot's answer. Skipped with a reason when Dovecot is absent.
+ */
+class UpstreamReuseDovecotTest {
+
+    private static DovecotServer dovecot;
+    private CountingProxy proxy;
+    private BridgeServer bridge;
+    private UpstreamSessionPool pool;
+    private InetSocketAddress address;
+
+    @BeforeAll
+    static void startDovecot() throws Exception {
+        dovecot = DovecotServer.startOrSkip();
+    }
+
+    @AfterAll
+    static void stopDovecot() throws Exception {
+        if (dovecot != null) {
+            dovecot.close();
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (pool != null) {
+            pool.close();
+        }
+        if (bridge != null) {
+            bridge.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+    }
+
+    private void start(Duration idleTime) throws Exception {
+        proxy = new CountingProxy(dovecot.imapPort());
+        SslContext tls = SslContextBuilder.forClient().trustManager(dovecot.certificatePem().toFile())
+                .protocols("TLSv1.3", "TLSv1.2").build();
+        ImapClientOptions imap = new ImapClientOptions(Duration.ofSeconds(10), Duration.ofSeconds(20), 64 * 1024,
+                1L << 31, tls);
+        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", proxy.port(), UpstreamEndpoint.Security.STARTTLS);
+        BridgeOptions options = new BridgeOptions(endpoint, imap, "INBOX", DeletePolicy.parse("hide"),
+                RetrievePolicy.PEEK, BridgeOptions.DEFAULT_HIDE_KEYWORD);
+        pool = new UpstreamSessionPool(new ReuseOptions(idleTime, 10));
+        bridge = BridgeServer.start(new InetSocketAddress("127.0.0.1", 0), Pop3Options.defaults(),
+                new ImapMailboxProvider(options, Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS)),
+                        UpstreamObserver.NONE, null, MappingOptions.DEFAULTS, pool), 1);
+        address = bridge.localAddress();
+    }
+
+    private static byte[] message(String subject) {
+        return ("From: a@example.com\r\nTo: bob@example.com\r\nSubject: " + subject + "\r\n\r\nbody of " + subject
+                + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private List<String> poll(String user) throws IOException {
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(user, dovecot.password(user))) {
+            Pop3TestClient.expectOk(pop.command("STAT"));
+            Pop3TestClient.expectOk(pop.command("UIDL"));
+            List<String> uidls = pop.lines();
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+            return uidls;
+        }
+    }
+
+    @Test
+    void pollsShareOneUpstreamSessionSeeNewMailAndDeletions() throws Exception {
+        start(Duration.ofSeconds(30));
+        dovecot.append("bob", message("one"));
+        dovecot.append("bob", message("two"));
+        List<String> first = poll("bob");
+        assertEquals(1, proxy.connections());
+        dovecot.append("bob", message("three"));
+        List<String> second = poll("bob");
+        assertEquals(first.size() + 1, second.size(), "mail that arrived between polls is listed");
+        assertEquals(1, proxy.connections(), "the second poll made no upstream connection");
+
+        try (Pop3TestClient pop = new Pop3TestClient(address).login("bob", dovecot.password("bob"))) {
+            Pop3TestClient.expectOk(pop.command("DELE 1"));
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+        }
+        List<String> third = poll("bob");
+        assertEquals(1, proxy.connections());
+        assertEquals(second.size() - 1, third.size());
+        String deleted = second.get(0).split(" ")[1];
+        assertFalse(third.stream().anyMatch(l -> l.endsWith(" " + deleted)), third.toString());
+    }
+
+    @Test
+    void wrongPasswordGetsDovecotsAnswer() throws Exception {
+        start(Duration.ofSeconds(30));
+        poll("alice");
+        try (Pop3TestClient pop = new Pop3TestClient(address)) {
+            Pop3TestClient.expectOk(pop.command("USER alice"));
+            String reply = pop.command("PASS not-" + dovecot.password("alice"));
+            assertTrue(reply.startsWith("-ERR [AUTH]"), reply);
+        }
+        assertEquals(2, proxy.connections(), "the wrong password was tried upstream");
+        poll("alice");
+        assertEquals(2, proxy.connections(), "the right password reuses the kept session");
+    }
+
+    @Test
+    void withReuseOffEveryPollConnects() throws Exception {
+        start(Duration.ZERO);
+        poll("alice");
+        poll("alice");
+        assertEquals(2, proxy.connections());
+    }
+}
