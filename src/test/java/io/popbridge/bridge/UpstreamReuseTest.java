@@ -61,7 +61,11 @@ class UpstreamReuseTest {
     }
 
     private void start(Duration idleTime) throws Exception {
-        ImapClientOptions imap = new ImapClientOptions(Duration.ofSeconds(5), Duration.ofSeconds(10), 64 * 1024,
+        start(idleTime, Duration.ofSeconds(10));
+    }
+
+    private void start(Duration idleTime, Duration commandTimeout) throws Exception {
+        ImapClientOptions imap = new ImapClientOptions(Duration.ofSeconds(5), commandTimeout, 64 * 1024,
                 1L << 31, null);
         UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", proxy.port(), UpstreamEndpoint.Security.PLAIN);
         BridgeOptions options = new BridgeOptions(endpoint, imap, "INBOX", DeletePolicy.parse("hide"),
@@ -167,6 +171,18 @@ class UpstreamReuseTest {
         assertEquals(2, poll(Upstream.PASSWORD).size());
         assertEquals(2, proxy.connections());
         assertEquals(2, logins());
+    }
+
+    @Test
+    void idleSessionThatDiedUnnoticedFallsBackToAFreshLogin() throws Exception {
+        start(Duration.ofSeconds(30), Duration.ofSeconds(1));
+        poll(Upstream.PASSWORD);
+        proxy.freezeConnections();
+        assertEquals(1, pool.size(), "the dead connection looks alive");
+        assertEquals(2, poll(Upstream.PASSWORD).size(), "the poll still works");
+        assertEquals(2, proxy.connections(), "after the reused session timed out, a fresh one");
+        assertEquals(2, logins());
+        assertEquals(0, sessions("reused"));
     }
 
     @Test

@@ -25,6 +25,7 @@ public final class CountingProxy implements AutoCloseable {
     private final AtomicLong up = new AtomicLong();
     private final AtomicLong down = new AtomicLong();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final java.util.Set<Socket> frozen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
     public CountingProxy(int targetPort) throws IOException {
@@ -67,6 +68,14 @@ public final class CountingProxy implements AutoCloseable {
         sockets.clear();
     }
 
+    /**
+     * From now on, what clients send on the connections open now is swallowed, and nothing is
+     * closed: a connection that died without the client noticing. New connections work.
+     */
+    public void freezeConnections() {
+        frozen.addAll(sockets);
+    }
+
     public void reset() {
         commands.clear();
         up.set(0);
@@ -105,6 +114,9 @@ public final class CountingProxy implements AutoCloseable {
                                 line.write(buf[i]);
                             }
                         }
+                    }
+                    if (upstream && frozen.contains(other)) {
+                        continue; // a silently dead path: what the client sends never arrives
                     }
                     out.write(buf, 0, n);
                     out.flush();
