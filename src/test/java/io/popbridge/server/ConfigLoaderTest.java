@@ -118,6 +118,10 @@ class ConfigLoaderTest {
                 Arguments.of(URL + "  command-timeout: 25h\n", "upstream.command-timeout", "at most 24h"),
                 Arguments.of(URL + "  command-timeout: 999999999h\n", "upstream.command-timeout", "at most 24h"),
                 Arguments.of(URL + "  mailbox:\n", "upstream.mailbox", "has no value"),
+                Arguments.of(URL + "  reuse:\n    idle-time: 10m\n", "upstream.reuse.idle-time", "at most 5m"),
+                Arguments.of(URL + "  reuse:\n    idle-time: soon\n", "upstream.reuse.idle-time", "expected a duration"),
+                Arguments.of(URL + "  reuse:\n    max-idle: 0\n", "upstream.reuse.max-idle", "from 1 to"),
+                Arguments.of(URL + "  reuse:\n    idle: 5s\n", "upstream.reuse.idle", "unknown setting"),
                 Arguments.of(URL + "policy:\n  delete: foo\n", "policy.delete",
                         "'foo' is not a delete policy (expected hide, seen, expunge or move:<folder>)"),
                 Arguments.of(URL + "policy:\n  delete: 'move:'\n", "policy.delete", "move needs a folder name"),
@@ -295,6 +299,7 @@ class ConfigLoaderTest {
         assertEquals(OpsSettings.defaults(), config.ops());
         assertEquals(new InetSocketAddress("127.0.0.1", 9110), config.ops().adminAddress());
         assertEquals(Duration.ofSeconds(30), config.ops().shutdownGrace());
+        assertEquals(io.popbridge.bridge.ReuseOptions.DEFAULTS, config.reuse());
         assertFalse(config.listeners().get(0).proxyProtocol());
         ImapClientOptions d = ImapClientOptions.defaults();
         ImapClientOptions imap = bridge.imap();
@@ -311,6 +316,15 @@ class ConfigLoaderTest {
         ServerConfig config = ConfigLoader.load(write(URL + "policy:\npop3:\n"));
         assertEquals(Pop3Options.defaults(), config.pop3());
         assertEquals(DeletePolicy.HIDE, config.bridge().deletePolicy());
+    }
+
+    @Test
+    void upstreamReuseIsReadAndZeroTurnsItOff() throws Exception {
+        ServerConfig on = ConfigLoader.load(write(URL + "  reuse:\n    idle-time: 20s\n    max-idle: 50\n"));
+        assertEquals(new io.popbridge.bridge.ReuseOptions(Duration.ofSeconds(20), 50), on.reuse());
+        assertTrue(on.reuse().enabled());
+        ServerConfig off = ConfigLoader.load(write(URL + "  reuse:\n    idle-time: 0\n"));
+        assertFalse(off.reuse().enabled());
     }
 
     @Test
