@@ -149,18 +149,19 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private Future<Mailbox> open(SessionContext context, Route route, String user, String device,
             Function<ImapClient, Future<Void>> login, Runnable wipe, Reuse reuse) {
         Promise<Mailbox> promise = context.eventLoop().newPromise();
-        ImapClient idle = reuse == null ? null : pool.take(reuse.key(), context.eventLoop(), reuse.verifier());
+        UpstreamSessionPool.Kept idle = reuse == null ? null
+                : pool.take(reuse.key(), context.eventLoop(), reuse.verifier());
         if (idle == null) {
             connectAndLogin(context, route, user, device, login, wipe, reuse, promise);
             return promise;
         }
         Promise<Mailbox> attempt = context.eventLoop().newPromise();
-        selectAndList(idle, context, route, user, device, attempt);
+        selectAndList(idle.client(), context, route, user, device, attempt);
         attempt.addListener(f -> {
             if (f.isSuccess()) {
                 wipe.run();
                 observer.upstreamSession(route.label(), true);
-                promise.setSuccess(releasing((Mailbox) f.getNow(), reuse, context.eventLoop()));
+                promise.setSuccess(releasing((Mailbox) f.getNow(), reuse, context.eventLoop(), idle.loggedInAt()));
             } else {
                 // The kept connection failed (e.g. dropped unnoticed): a real login decides.
                 log.info("reused upstream session failed; logging in afresh");
@@ -171,9 +172,9 @@ public final class ImapMailboxProvider implements MailboxProvider {
     }
 
     /** Makes a cleanly ended {@code mailbox} go back to the pool instead of logging out. */
-    private Mailbox releasing(Mailbox mailbox, Reuse reuse, EventLoop loop) {
+    private Mailbox releasing(Mailbox mailbox, Reuse reuse, EventLoop loop, long loggedInAt) {
         if (reuse != null && mailbox instanceof ImapMailbox imap) {
-            imap.releaseTo(client -> pool.offer(reuse.key(), client, loop, reuse.verifier()));
+            imap.releaseTo(client -> pool.offer(reuse.key(), client, loop, reuse.verifier(), loggedInAt));
         }
         return mailbox;
     }
@@ -219,11 +220,12 @@ public final class ImapMailboxProvider implements MailboxProvider {
                     return;
                 }
                 pool.track(reuse.key(), client);
+                long loggedInAt = System.nanoTime();
                 Promise<Mailbox> listed = context.eventLoop().newPromise();
                 selectAndList(client, context, route, user, device, listed);
                 listed.addListener(f -> {
                     if (f.isSuccess()) {
-                        promise.setSuccess(releasing((Mailbox) f.getNow(), reuse, context.eventLoop()));
+                        promise.setSuccess(releasing((Mailbox) f.getNow(), reuse, context.eventLoop(), loggedInAt));
                     } else {
                         promise.setFailure(f.cause());
                     }

@@ -59,18 +59,35 @@ public final class UpstreamSessionPool implements AutoCloseable {
         }
     }
 
+    /**
+     * A session handed out: {@code loggedInAt} ({@link System#nanoTime()}) is when its real upstream
+     * login happened, which reuse does not renew.
+     */
+    record Kept(ImapClient client, long loggedInAt) {
+    }
+
     private static final class Entry {
         final Key key;
         final ImapClient client;
         final EventLoop loop;
         final byte[] verifier;
+        final long loggedInAt;
         ScheduledFuture<?> expiry;
 
-        Entry(Key key, ImapClient client, EventLoop loop, byte[] verifier) {
+        Entry(Key key, ImapClient client, EventLoop loop, byte[] verifier, long loggedInAt) {
             this.key = key;
             this.client = client;
             this.loop = loop;
-            this.verifier = verifier;
+            this.verifier = verifier.clone();
+            this.loggedInAt = loggedInAt;
+        }
+
+        /** Leaves the pool: no verifier outlives its entry. */
+        void drop() {
+            java.util.Arrays.fill(verifier, (byte) 0);
+            if (expiry != null) {
+                expiry.cancel(false);
+            }
         }
     }
 
@@ -115,9 +132,10 @@ public final class UpstreamSessionPool implements AutoCloseable {
      * Takes the idle session for {@code key} if it lives on {@code loop} and was logged in with a
      * password of the same {@code verifier}; null otherwise. A mismatch leaves the idle session in
      * place: a wrong password must not be a way to end someone else's idle session early; the
-     * caller logs in for real and gets the upstream's answer.
+     * caller logs in for real and gets the upstream's answer. A session whose real login is older
+     * than max-age is logged out instead of handed out.
      */
-    ImapClient take(Key key, EventLoop loop, byte[] verifier) {
+    Kept take(Key key, EventLoop loop, byte[] verifier) {
         Entry entry;
         synchronized (this) {
             entry = idle.get(key);
@@ -126,12 +144,20 @@ public final class UpstreamSessionPool implements AutoCloseable {
             }
             idle.remove(key);
         }
-        entry.expiry.cancel(false);
+        entry.drop();
         if (!entry.client.isActive()) {
             entry.client.close();
             return null;
         }
-        return entry.client;
+        if (tooOld(entry.loggedInAt)) {
+            entry.client.logout();
+            return null;
+        }
+        return new Kept(entry.client, entry.loggedInAt);
+    }
+
+    private boolean tooOld(long loggedInAt) {
+        return System.nanoTime() - loggedInAt >= options.maxAge().toNanos();
     }
 
     /**
@@ -144,7 +170,7 @@ public final class UpstreamSessionPool implements AutoCloseable {
                 Entry entry = idle.get(key);
                 if (entry != null && entry.client == client) {
                     idle.remove(key);
-                    entry.expiry.cancel(false);
+                    entry.drop();
                     log.debug("idle upstream session closed by the upstream");
                 }
             }
@@ -153,17 +179,20 @@ public final class UpstreamSessionPool implements AutoCloseable {
 
     /**
      * Keeps {@code client}, whose POP3 session ended cleanly with nothing outstanding, for the idle
-     * time, replacing an older idle session of the same key; logs it out instead when reuse is off,
-     * the pool is full or closed, or the connection is gone. Called on the client's loop.
+     * time (never past max-age after {@code loggedInAt}), replacing an older idle session of the
+     * same key; logs it out instead when reuse is off, the pool is full or closed, the connection is
+     * gone or too old. Called on the client's loop.
      */
-    void offer(Key key, ImapClient client, EventLoop loop, byte[] verifier) {
-        if (!options.enabled() || !client.isActive()) {
+    void offer(Key key, ImapClient client, EventLoop loop, byte[] verifier, long loggedInAt) {
+        if (!options.enabled() || !client.isActive() || tooOld(loggedInAt)) {
             client.logout();
             return;
         }
-        Entry entry = new Entry(key, client, loop, verifier);
+        Entry entry = new Entry(key, client, loop, verifier, loggedInAt);
         client.setAutoRead(true); // notice a BYE or a close while idle
-        entry.expiry = loop.schedule(() -> expire(entry), options.idleTime().toNanos(), TimeUnit.NANOSECONDS);
+        long keep = Math.min(options.idleTime().toNanos(),
+                options.maxAge().toNanos() - (System.nanoTime() - loggedInAt));
+        entry.expiry = loop.schedule(() -> expire(entry), keep, TimeUnit.NANOSECONDS);
         Entry replaced;
         boolean kept;
         synchronized (this) {
@@ -177,7 +206,7 @@ public final class UpstreamSessionPool implements AutoCloseable {
             logoutOnLoop(replaced);
         }
         if (!kept) {
-            entry.expiry.cancel(false);
+            entry.drop();
             client.logout();
         }
     }
@@ -189,6 +218,7 @@ public final class UpstreamSessionPool implements AutoCloseable {
             }
             idle.remove(entry.key);
         }
+        entry.drop();
         log.debug("idle upstream session expired; logging out");
         entry.client.logout();
     }
@@ -208,10 +238,11 @@ public final class UpstreamSessionPool implements AutoCloseable {
     private static void logoutOnLoop(Entry entry) {
         try {
             entry.loop.execute(() -> {
-                entry.expiry.cancel(false);
+                entry.drop();
                 entry.client.logout();
             });
         } catch (RejectedExecutionException e) {
+            entry.drop();
             entry.client.close(); // the loop is shutting down and closes its channels anyway
         }
     }

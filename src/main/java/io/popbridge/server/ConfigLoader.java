@@ -69,7 +69,7 @@ public final class ConfigLoader {
     private static final List<String> UPSTREAM =
             List.of("url", "allow-plaintext", "ca-file", "pin-sha256", "connect-timeout", "command-timeout",
                     "mailbox", "login", "reuse");
-    private static final List<String> REUSE = List.of("idle-time", "max-idle");
+    private static final List<String> REUSE = List.of("idle-time", "max-idle", "max-age");
     private static final List<String> ROUTE =
             List.of("domain", "user", "url", "allow-plaintext", "ca-file", "pin-sha256", "login");
     private static final List<String> POLICY = List.of("delete", "retrieve", "hide-keyword");
@@ -524,7 +524,13 @@ public final class ConfigLoader {
                 throw new ConfigException(reuse.name("idle-time"), "must be at most 5m (0 turns reuse off)");
             }
             int max = reuse.integer("max-idle", io.popbridge.bridge.ReuseOptions.DEFAULT_MAX_IDLE, 1, 1_000_000);
-            return new io.popbridge.bridge.ReuseOptions(idle, max);
+            java.time.Duration age = reuse.duration("max-age",
+                    idle.compareTo(io.popbridge.bridge.ReuseOptions.DEFAULT_MAX_AGE) > 0 ? idle
+                            : io.popbridge.bridge.ReuseOptions.DEFAULT_MAX_AGE);
+            if (age.compareTo(idle) < 0 || age.compareTo(io.popbridge.bridge.ReuseOptions.MAX_MAX_AGE) > 0) {
+                throw new ConfigException(reuse.name("max-age"), "must be from idle-time (" + idle + ") to 1h");
+            }
+            return new io.popbridge.bridge.ReuseOptions(idle, max, age);
         }
 
         private static OpsSettings ops(Section top) throws ConfigException {

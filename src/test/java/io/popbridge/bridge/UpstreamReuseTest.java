@@ -65,12 +65,16 @@ class UpstreamReuseTest {
     }
 
     private void start(Duration idleTime, Duration commandTimeout) throws Exception {
+        start(idleTime, commandTimeout, idleTime.compareTo(Duration.ofMinutes(1)) > 0 ? idleTime : Duration.ofMinutes(1));
+    }
+
+    private void start(Duration idleTime, Duration commandTimeout, Duration maxAge) throws Exception {
         ImapClientOptions imap = new ImapClientOptions(Duration.ofSeconds(5), commandTimeout, 64 * 1024,
                 1L << 31, null);
         UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", proxy.port(), UpstreamEndpoint.Security.PLAIN);
         BridgeOptions options = new BridgeOptions(endpoint, imap, "INBOX", DeletePolicy.parse("hide"),
                 RetrievePolicy.PEEK, BridgeOptions.DEFAULT_HIDE_KEYWORD);
-        pool = new UpstreamSessionPool(new ReuseOptions(idleTime, 10));
+        pool = new UpstreamSessionPool(new ReuseOptions(idleTime, 10, maxAge));
         metrics = new Metrics();
         ImapMailboxProvider provider = new ImapMailboxProvider(options,
                 Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS)), metrics, null, MappingOptions.DEFAULTS,
@@ -209,6 +213,18 @@ class UpstreamReuseTest {
         assertEquals(0, pool.size());
         poll(Upstream.PASSWORD);
         assertEquals(2, proxy.connections(), "an expired session is not reused");
+    }
+
+    @Test
+    void reuseNeverOutlivesMaxAgeAfterTheRealLogin() throws Exception {
+        // Polls far more often than the idle time: only max-age ends the kept session.
+        start(Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(1));
+        for (int i = 0; i < 300 && proxy.connections() < 2; i++) {
+            poll(Upstream.PASSWORD);
+        }
+        assertEquals(2, proxy.connections(), "a real login again after max-age (1s)");
+        assertTrue(sessions("reused") >= 1, "polls in between were reused");
+        assertEquals(2, logins());
     }
 
     @Test

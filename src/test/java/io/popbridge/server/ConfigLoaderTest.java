@@ -121,6 +121,8 @@ class ConfigLoaderTest {
                 Arguments.of(URL + "  reuse:\n    idle-time: 10m\n", "upstream.reuse.idle-time", "at most 5m"),
                 Arguments.of(URL + "  reuse:\n    idle-time: soon\n", "upstream.reuse.idle-time", "expected a duration"),
                 Arguments.of(URL + "  reuse:\n    max-idle: 0\n", "upstream.reuse.max-idle", "from 1 to"),
+                Arguments.of(URL + "  reuse:\n    idle-time: 30s\n    max-age: 10s\n", "upstream.reuse.max-age",
+                        "must be from idle-time"),
                 Arguments.of(URL + "  reuse:\n    idle: 5s\n", "upstream.reuse.idle", "unknown setting"),
                 Arguments.of(URL + "policy:\n  delete: foo\n", "policy.delete",
                         "'foo' is not a delete policy (expected hide, seen, expunge or move:<folder>)"),
@@ -320,8 +322,8 @@ class ConfigLoaderTest {
 
     @Test
     void upstreamReuseIsReadAndZeroTurnsItOff() throws Exception {
-        ServerConfig on = ConfigLoader.load(write(URL + "  reuse:\n    idle-time: 20s\n    max-idle: 50\n"));
-        assertEquals(new io.popbridge.bridge.ReuseOptions(Duration.ofSeconds(20), 50), on.reuse());
+        ServerConfig on = ConfigLoader.load(write(URL + "  reuse:\n    idle-time: 20s\n    max-idle: 50\n    max-age: 2m\n"));
+        assertEquals(new io.popbridge.bridge.ReuseOptions(Duration.ofSeconds(20), 50, Duration.ofMinutes(2)), on.reuse());
         assertTrue(on.reuse().enabled());
         ServerConfig off = ConfigLoader.load(write(URL + "  reuse:\n    idle-time: 0\n"));
         assertFalse(off.reuse().enabled());
