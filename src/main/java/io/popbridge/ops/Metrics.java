@@ -149,6 +149,13 @@ public final class Metrics implements UpstreamObserver {
                 .register(registry).increment(messages);
     }
 
+    /** Publishes {@code size} (idle upstream sessions kept for reuse now) as a gauge. */
+    public void idleUpstreamSessions(java.util.function.IntSupplier size) {
+        Gauge.builder("popbridge.upstream.sessions.idle", size, s -> s.getAsInt())
+                .description("Logged-in upstream sessions kept idle for the same user's next poll")
+                .register(registry);
+    }
+
     @Override
     public void upstreamSession(String upstream, boolean reused) {
         Counter.builder("popbridge.upstream.sessions")

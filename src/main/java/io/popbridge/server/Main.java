@@ -36,6 +36,9 @@ public final class Main implements Launcher {
         }
         Metrics metrics = config.ops().adminEnabled() ? new Metrics() : null;
         UpstreamSessionPool pool = new UpstreamSessionPool(config.reuse());
+        if (metrics != null) {
+            metrics.idleUpstreamSessions(pool::size);
+        }
         BridgeServer server;
         try {
             server = BridgeServer.start(config.listeners(), tls, config.pop3(),

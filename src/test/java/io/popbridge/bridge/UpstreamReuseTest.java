@@ -134,6 +134,9 @@ class UpstreamReuseTest {
                 "the reused session selects again");
         assertEquals(1, sessions("fresh"));
         assertEquals(1, sessions("reused"));
+        metrics.idleUpstreamSessions(pool::size);
+        assertEquals(1.0, metrics.registry().get("popbridge.upstream.sessions.idle").gauge().value());
+        assertTrue(metrics.scrape().contains("popbridge_upstream_sessions_total{kind=\"reused\""), metrics.scrape());
     }
 
     @Test
