@@ -41,6 +41,8 @@ final class ImapMailbox implements Mailbox {
     private boolean closed;
     /** Null: log out at the end; else where a cleanly ended session's client goes (the reuse pool). */
     private java.util.function.Consumer<ImapClient> release;
+    /** The delete policy is being applied: its commands are outstanding, so the client is not released. */
+    private boolean committing;
 
     ImapMailbox(ImapClient client, EventLoop loop, BridgeOptions options, SelectedMailbox selected,
             Snapshot snapshot, SizeCorrections.View sizes) {
@@ -170,12 +172,14 @@ final class ImapMailbox implements Mailbox {
             logout();
             return promise.setSuccess(null);
         }
+        committing = true;
         long[] uids = deleted.stream().mapToLong(snapshot::uid).sorted().toArray();
         List<String> sets = UidSets.of(uids);
         Future<Void> policy = view != null && view.keepsHidden()
                 ? hideInStore(deleted, sets)
                 : Policies.apply(client, loop, options, selected, sets);
         policy.addListener(applied -> {
+            committing = false;
             if (applied.isSuccess()) {
                 log.debug("applied {} to {} messages", options.deletePolicy(), uids.length);
                 observer.deletesApplied(options.deletePolicy(), uids.length);
@@ -242,7 +246,7 @@ final class ImapMailbox implements Mailbox {
     private void logout() {
         if (!closed) {
             closed = true;
-            if (release != null && busy == 0) {
+            if (release != null && busy == 0 && !committing) {
                 release.accept(client);
             } else {
                 client.logout();
