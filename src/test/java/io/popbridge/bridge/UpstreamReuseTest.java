@@ -140,6 +140,19 @@ class UpstreamReuseTest {
     }
 
     @Test
+    void clientThatHangsUpWithNothingPendingLeavesItsSessionForTheNextPoll() throws Exception {
+        start(Duration.ofSeconds(30));
+        try (Pop3TestClient pop = new Pop3TestClient(address).login(Upstream.USER, Upstream.PASSWORD)) {
+            Pop3TestClient.expectOk(pop.command("DELE 1"));
+            Pop3TestClient.expectOk(pop.command("STAT"));
+        } // no QUIT: the DELE is not applied (RFC 1939), the session is kept
+        await(() -> pool.size() == 1, "the abandoned session was kept");
+        assertEquals(2, poll(Upstream.PASSWORD).size(), "nothing was deleted");
+        assertEquals(1, proxy.connections());
+        assertFalse(proxy.commands().stream().anyMatch(c -> c.contains("STORE")), proxy.commands().toString());
+    }
+
+    @Test
     void wrongPasswordLogsInUpstreamAndFailsWithoutEvictingTheIdleSession() throws Exception {
         start(Duration.ofSeconds(30));
         poll(Upstream.PASSWORD);
