@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ConnectionLimits {
 
-    private final LimitOptions options;
+    private volatile LimitOptions options;
     private final AtomicInteger connections = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
@@ -31,7 +31,15 @@ public final class ConnectionLimits {
 
     ConnectionLimits(LimitOptions options, AuthPenalty penalty) {
         this.options = Objects.requireNonNull(options, "options");
-        this.penalty = options.authPenalty() ? penalty : null;
+        this.penalty = Objects.requireNonNull(penalty, "penalty");
+    }
+
+    /**
+     * Applies new limits (a configuration reload) to connections and logins from now on; what is
+     * already counted stays counted, so a lowered limit refuses new ones until enough have ended.
+     */
+    public void update(LimitOptions newOptions) {
+        this.options = Objects.requireNonNull(newOptions, "newOptions");
     }
 
     /**
@@ -40,13 +48,13 @@ public final class ConnectionLimits {
      */
     Duration loginFailed(SocketAddress client, Duration base) {
         InetAddress address = ip(client);
-        return penalty == null || address == null ? base : penalty.failed(address, base);
+        return !options.authPenalty() || address == null ? base : penalty.failed(address, base);
     }
 
     /** A login from {@code client} succeeded: its address's penalty is forgotten. */
     void loginSucceeded(SocketAddress client) {
         InetAddress address = ip(client);
-        if (penalty != null && address != null) {
+        if (options.authPenalty() && address != null) {
             penalty.succeeded(address);
         }
     }
@@ -61,6 +69,7 @@ public final class ConnectionLimits {
      * not an IP address (a local transport) counts only against the overall limit.
      */
     public boolean tryAcquireConnection(SocketAddress client) {
+        LimitOptions options = this.options;
         if (connections.incrementAndGet() > options.maxConnections()) {
             connections.decrementAndGet();
             return false;

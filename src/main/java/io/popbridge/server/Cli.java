@@ -91,7 +91,7 @@ public final class Cli implements Callable<Integer> {
                 return usage(e.getMessage());
             }
             Logging.apply(loaded.logFormat());
-            launcher.start(loaded, false);
+            launcher.start(loaded, false, ConfigSource.of(config, overrides));
             return EXIT_OK;
         }
         try {
@@ -104,13 +104,15 @@ public final class Cli implements Callable<Integer> {
         try (DemoUpstream demoUpstream = DemoUpstream.start()) {
             UpstreamEndpoint endpoint = demoUpstream.endpoint();
             ServerConfig loaded;
+            ConfigSource source = ConfigSource.of(config,
+                    new ConfigLoader.Overrides(listen, UpstreamUrl.format(endpoint), false));
             try {
-                loaded = ConfigLoader.load(config, new ConfigLoader.Overrides(listen, UpstreamUrl.format(endpoint), false));
+                loaded = source.load();
             } catch (ConfigException e) {
                 return usage(e.getMessage());
             }
             Logging.apply(loaded.logFormat());
-            launcher.start(loaded, true);
+            launcher.start(loaded, true, source);
             return EXIT_OK;
         }
     }

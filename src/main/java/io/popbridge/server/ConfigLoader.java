@@ -56,12 +56,13 @@ public final class ConfigLoader {
 
     private static final List<String> TOP =
             List.of("listen", "listeners", "tls", "auth", "data-dir", "log-format", "upstream", "policy", "pop3",
-                    "admin", "proxy", "shutdown", "routes", "limits");
+                    "admin", "proxy", "shutdown", "routes", "limits", "reload");
     private static final List<String> LIMITS =
             List.of("max-connections", "max-connections-per-address", "max-sessions-per-user");
     private static final List<String> ADMIN = List.of("enabled", "address");
     private static final List<String> PROXY = List.of("trusted-networks");
     private static final List<String> SHUTDOWN = List.of("grace-period");
+    private static final List<String> RELOAD = List.of("watch-config", "watch-interval");
     private static final List<String> TLS =
             List.of("hostname", "certificate", "key", "pkcs12", "pkcs12-password", "reload-interval");
     private static final List<String> AUTH = List.of("allow-cleartext", "trust-loopback", "trusted-networks",
@@ -526,7 +527,10 @@ public final class ConfigLoader {
             if (shutdown.has("grace-period")) {
                 grace = shutdown.zeroOrDuration("grace-period");
             }
-            return new OpsSettings(enabled, address, trusted, grace);
+            Section reload = top.section("reload", RELOAD);
+            boolean watch = reload.bool("watch-config", false);
+            Duration interval = reload.duration("watch-interval", OpsSettings.DEFAULT_WATCH_INTERVAL);
+            return new OpsSettings(enabled, address, trusted, grace, watch, interval);
         }
     }
 }

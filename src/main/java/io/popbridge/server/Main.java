@@ -1,11 +1,7 @@
 package io.popbridge.server;
 
-import io.popbridge.bridge.ImapMailboxProvider;
-import io.popbridge.bridge.UpstreamObserver;
 import io.popbridge.demo.DemoUpstream;
 import io.popbridge.ops.AdminServer;
-import io.popbridge.ops.Metrics;
-import io.popbridge.pop3.SessionObserver;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
@@ -22,32 +18,22 @@ public final class Main implements Launcher {
 
     @Override
     public void start(ServerConfig config, boolean demo) throws Exception {
-        ServerTls tls = config.needsCertificate() ? ServerTls.load(config.tls(), config.dataDir()) : null;
-        Metrics metrics = config.ops().adminEnabled() ? new Metrics() : null;
-        BridgeServer server = BridgeServer.start(config.listeners(), tls, config.pop3(),
-                new ImapMailboxProvider(config.bridge(), config.router(), metrics != null ? metrics : UpstreamObserver.NONE), 0,
-                config.ops().trustedProxies(), name -> metrics != null ? metrics.listener(name) : SessionObserver.NONE);
-        AdminServer admin;
-        try {
-            admin = metrics == null ? null : AdminServer.start(config.ops().adminAddress(), metrics, server::listening,
-                    config.bridge().upstream(), config.bridge().imap().sslContext());
-        } catch (RuntimeException | InterruptedException e) {
-            server.close();
-            throw e;
-        }
+        start(config, demo, null);
+    }
+
+    @Override
+    public void start(ServerConfig config, boolean demo, ConfigSource source) throws Exception {
+        Instance instance = Instance.start(config, source);
+        BridgeServer server = instance.server();
+        AdminServer admin = instance.admin();
         // SIGTERM / SIGINT: stop accepting, let sessions finish for the grace period, cut the rest.
         Thread shutdown = new Thread(() -> {
             log.info("shutting down: grace period {} s for open POP3 sessions", config.ops().shutdownGrace().toSeconds());
-            server.close(config.ops().shutdownGrace());
-            if (admin != null) {
-                admin.close();
-            }
+            instance.close(config.ops().shutdownGrace());
             log.info("popbridge stopped");
         }, "popbridge-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        if (tls != null) {
-            Signals.onHangUp(tls::reload);
-        }
+        Signals.onHangUp(() -> instance.reload("SIGHUP"));
         InetSocketAddress bound = server.localAddress();
         StringBuilder listening = new StringBuilder();
         List<InetSocketAddress> addresses = server.localAddresses();
