@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The counters behind {@link LimitOptions}: open connections overall and per client address, and
- * logged-in sessions per user. One instance is shared by every listener of a server; the counters
+ * logged-in sessions per user and per user and client address. One instance is shared by every listener of a server; the counters
  * are touched from many event loops at once, so everything here is thread-safe and non-blocking.
  * A per-address or per-user entry is removed when its count drops to zero, so memory follows the
  * open connections.
@@ -22,6 +22,7 @@ public final class ConnectionLimits {
     private final AtomicInteger connections = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UserAddress, AtomicInteger> perUserAddress = new ConcurrentHashMap<>();
 
     private final AuthPenalty penalty;
 
@@ -90,13 +91,43 @@ public final class ConnectionLimits {
         connections.decrementAndGet();
     }
 
-    /** Counts a login of {@code user} (case-insensitive) if the per-user limit allows it. */
-    public boolean tryAcquireSession(String user) {
-        return tryIncrement(perUser, key(user), options.maxSessionsPerUser());
+    /**
+     * Counts a login of {@code user} (case-insensitive) from {@code client} if both the per-user and
+     * the per-user-and-address limit allow it. A true result must be matched by one
+     * {@link #releaseSession} with the same arguments. A client that is not an IP address counts
+     * only against the per-user limit.
+     */
+    public boolean tryAcquireSession(String user, SocketAddress client) {
+        LimitOptions options = this.options;
+        String key = key(user);
+        if (!tryIncrement(perUser, key, options.maxSessionsPerUser())) {
+            return false;
+        }
+        InetAddress address = ip(client);
+        if (address != null && !tryIncrement(perUserAddress, new UserAddress(key, address),
+                options.maxSessionsPerUserAndAddress())) {
+            decrement(perUser, key);
+            return false;
+        }
+        return true;
     }
 
-    public void releaseSession(String user) {
-        decrement(perUser, key(user));
+    public void releaseSession(String user, SocketAddress client) {
+        String key = key(user);
+        InetAddress address = ip(client);
+        if (address != null) {
+            decrement(perUserAddress, new UserAddress(key, address));
+        }
+        decrement(perUser, key);
+    }
+
+    /** Logged-in sessions of {@code user} from {@code address}. */
+    public int sessions(String user, InetAddress address) {
+        AtomicInteger n = perUserAddress.get(new UserAddress(key(user), address));
+        return n == null ? 0 : n.get();
+    }
+
+    private record UserAddress(String user, InetAddress address) {
     }
 
     /** Open connections overall (for tests and metrics). */

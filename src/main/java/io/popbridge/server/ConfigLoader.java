@@ -58,7 +58,8 @@ public final class ConfigLoader {
             List.of("listen", "listeners", "tls", "auth", "data-dir", "log-format", "upstream", "policy", "pop3",
                     "admin", "proxy", "shutdown", "routes", "limits", "reload");
     private static final List<String> LIMITS =
-            List.of("max-connections", "max-connections-per-address", "max-sessions-per-user");
+            List.of("max-connections", "max-connections-per-address", "max-sessions-per-user",
+                    "max-sessions-per-user-and-address");
     private static final List<String> ADMIN = List.of("enabled", "address");
     private static final List<String> PROXY = List.of("trusted-networks");
     private static final List<String> SHUTDOWN = List.of("grace-period");
@@ -501,7 +502,9 @@ public final class ConfigLoader {
                     limits.integer("max-connections-per-address", LimitOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
                             1, 1_000_000),
                     limits.integer("max-sessions-per-user", LimitOptions.DEFAULT_MAX_SESSIONS_PER_USER, 1, 10_000),
-                    deadline, top.section("auth", AUTH).bool("penalty", true));
+                    deadline, top.section("auth", AUTH).bool("penalty", true),
+                    limits.integer("max-sessions-per-user-and-address",
+                            LimitOptions.DEFAULT_MAX_SESSIONS_PER_USER_AND_ADDRESS, 1, 10_000));
             s.pop3 = new Pop3Options(d.maxLineLength(), idle, login, maxBad, implementation,
                     SecuritySettings.auth(top.section("auth", AUTH)), limitOptions);
             s.ops = ops(top);

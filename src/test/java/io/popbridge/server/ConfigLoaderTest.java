@@ -141,6 +141,8 @@ class ConfigLoaderTest {
                         "from 1 to 1000000"),
                 Arguments.of(URL + "limits:\n  max-sessions-per-user: 0\n", "limits.max-sessions-per-user",
                         "from 1 to 10000"),
+                Arguments.of(URL + "limits:\n  max-sessions-per-user-and-address: 0\n",
+                        "limits.max-sessions-per-user-and-address", "expected a whole number from 1 to 10000, found 0"),
                 Arguments.of(URL + "limits:\n  max-sessions-per-user: 2.5\n", "limits.max-sessions-per-user",
                         "from 1 to 10000"),
                 Arguments.of(URL + "limits:\n  max-sessions: 3\n", "limits.max-sessions", "unknown setting"),
@@ -398,8 +400,11 @@ class ConfigLoaderTest {
                   max-connections: 500
                   max-connections-per-address: 5
                   max-sessions-per-user: 3
+                  max-sessions-per-user-and-address: 2
                 """));
-        assertEquals(new io.popbridge.pop3.LimitOptions(500, 5, 3, Duration.ofSeconds(45), true), config.pop3().limits());
+        assertEquals(new io.popbridge.pop3.LimitOptions(500, 5, 3, Duration.ofSeconds(45), true, 2),
+                config.pop3().limits());
+        assertEquals(io.popbridge.pop3.LimitOptions.defaults(), ConfigLoader.load(write(URL)).pop3().limits());
         ServerConfig off = ConfigLoader.load(write(URL + "pop3:\n  login-deadline: 0\nauth:\n  penalty: false\n"));
         assertEquals(Duration.ZERO, off.pop3().limits().loginDeadline());
         assertFalse(off.pop3().limits().authPenalty());

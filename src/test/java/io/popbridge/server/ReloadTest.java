@@ -50,6 +50,7 @@ class ReloadTest {
         b = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP).dynamicPort());
         b.start();
         b.setUser("alice@b.example", Upstream.USER, Upstream.PASSWORD);
+        a.greenMail().setUser("carol@example.com", "carol", "carol-pw");
         try (RawImap imap = a.imap()) {
             imap.append(Corpus.message("on-A", "alice's mail on upstream A"), null);
         }
@@ -111,14 +112,16 @@ class ReloadTest {
         }
     }
 
-    /** Whether bob can hold two sessions at once (the second is refused with [IN-USE] over the cap). */
-    private String secondBobSession() throws IOException {
-        try (Pop3TestClient first = new Pop3TestClient(pop3()).login(Upstream.USER2, Upstream.PASSWORD2);
-                Pop3TestClient second = new Pop3TestClient(pop3())) {
-            Pop3TestClient.expectOk(second.command("USER " + Upstream.USER2));
-            String reply = second.command("PASS " + Upstream.PASSWORD2);
-            Pop3TestClient.expectOk(first.command("QUIT"));
-            return reply;
+    /**
+     * The reply to the third login of {@code user} while the user holds two sessions ([IN-USE] over
+     * a cap of 2). Each call uses a user of its own, so no session of an earlier call still counts.
+     */
+    private String thirdSession(String user, String password) throws IOException {
+        try (Pop3TestClient first = new Pop3TestClient(pop3()).login(user, password);
+                Pop3TestClient second = new Pop3TestClient(pop3()).login(user, password);
+                Pop3TestClient third = new Pop3TestClient(pop3())) {
+            Pop3TestClient.expectOk(third.command("USER " + user));
+            return third.command("PASS " + password);
         }
     }
 
@@ -131,10 +134,11 @@ class ReloadTest {
         write("");
         start();
         assertEquals("A", aliceSees());
-        assertTrue(secondBobSession().startsWith("+OK"), "default cap of 10 lets bob in twice");
+        assertTrue(thirdSession(Upstream.USER2, Upstream.PASSWORD2).startsWith("+OK"),
+                "the default caps let bob in three times");
 
         try (Pop3TestClient open = new Pop3TestClient(pop3()).login(Upstream.USER, Upstream.PASSWORD)) {
-            write(routeAliceToB() + "limits:\n  max-sessions-per-user: 1\n");
+            write(routeAliceToB() + "limits:\n  max-sessions-per-user: 2\n");
             assertTrue(instance.reload("test"));
 
             // the session from before the reload still serves upstream A's message
@@ -143,21 +147,22 @@ class ReloadTest {
             Pop3TestClient.expectOk(open.command("QUIT"));
         }
         assertEquals("B", aliceSees());
-        assertTrue(secondBobSession().startsWith("-ERR [IN-USE]"), "the lowered cap applies");
+        assertTrue(thirdSession("carol", "carol-pw").startsWith("-ERR [IN-USE]"), "the lowered cap applies");
         assertTrue(messages().stream().anyMatch(m -> m.startsWith("reload (test): configuration applied")),
                 messages().toString());
     }
 
     @Test
     void invalidFileKeepsTheOldConfigurationAndLogsTheKey() throws Exception {
-        write("limits:\n  max-sessions-per-user: 1\n");
+        write("limits:\n  max-sessions-per-user: 2\n");
         start();
         write(routeAliceToB() + "limits:\n  max-sessions-per-user: 0\n");
 
         assertFalse(instance.reload("test"));
 
         assertEquals("A", aliceSees()); // the route in the rejected file did not apply
-        assertTrue(secondBobSession().startsWith("-ERR [IN-USE]"), "the old cap of 1 still applies");
+        assertTrue(thirdSession(Upstream.USER2, Upstream.PASSWORD2).startsWith("-ERR [IN-USE]"),
+                "the old cap of 2 still applies");
         List<String> errors = log.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.ERROR)
                 .map(ILoggingEvent::getFormattedMessage).toList();
         assertEquals(1, errors.size(), errors.toString());
