@@ -55,6 +55,15 @@ public final class Router {
         return fallback;
     }
 
+    /** Every route: the fallback first, then user entries, then domain entries (may repeat an upstream). */
+    public java.util.List<Route> routes() {
+        java.util.List<Route> all = new java.util.ArrayList<>();
+        all.add(fallback);
+        all.addAll(users.values());
+        all.addAll(domains.values());
+        return all;
+    }
+
     /** Number of user and domain entries. */
     public int size() {
         return users.size() + domains.size();

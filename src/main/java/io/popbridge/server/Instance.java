@@ -4,6 +4,8 @@ import io.popbridge.bridge.ImapMailboxProvider;
 import io.popbridge.bridge.UpstreamObserver;
 import io.popbridge.ops.AdminServer;
 import io.popbridge.ops.Metrics;
+import io.popbridge.ops.Readiness;
+import io.popbridge.bridge.Route;
 import io.popbridge.pop3.SessionObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,20 +77,38 @@ public final class Instance implements AutoCloseable {
      *     the certificate files
      */
     public static Instance start(ServerConfig config, ConfigSource source) throws Exception {
+        return start(config, source, io.popbridge.ops.Readiness.CACHE_FOR);
+    }
+
+    /** As {@link #start(ServerConfig, ConfigSource)}, keeping readiness probe results for {@code probeCache}. */
+    static Instance start(ServerConfig config, ConfigSource source, Duration probeCache) throws Exception {
         ServerTls tls = config.needsCertificate() ? ServerTls.load(config.tls(), config.dataDir()) : null;
         Metrics metrics = config.ops().adminEnabled() ? new Metrics() : null;
         SwitchableProvider provider = new SwitchableProvider(newProvider(config, metrics));
         BridgeServer server = BridgeServer.start(config.listeners(), tls, config.pop3(), provider, 0,
                 config.ops().trustedProxies(), name -> metrics != null ? metrics.listener(name) : SessionObserver.NONE);
-        AdminServer admin;
+        AdminServer admin = null;
+        Instance[] self = new Instance[1];
         try {
-            admin = metrics == null ? null : AdminServer.start(config.ops().adminAddress(), metrics, server::listening,
-                    config.bridge().upstream(), config.bridge().imap().sslContext());
+            if (metrics != null) {
+                admin = AdminServer.start(config.ops().adminAddress(), metrics, server::listening,
+                        () -> upstreams(self[0] == null ? config : self[0].config), probeCache);
+            }
         } catch (RuntimeException | InterruptedException e) {
             server.close();
             throw e;
         }
-        return new Instance(source, config, metrics, server, provider, tls, admin);
+        self[0] = new Instance(source, config, metrics, server, provider, tls, admin);
+        return self[0];
+    }
+
+    /** What {@code /readyz} probes: the upstream of every route, the default included. */
+    private static List<Readiness.Target> upstreams(ServerConfig config) {
+        List<Readiness.Target> targets = new ArrayList<>();
+        for (Route route : config.router().routes()) {
+            targets.add(new Readiness.Target(route.endpoint(), route.imap().sslContext()));
+        }
+        return targets;
     }
 
     private static ImapMailboxProvider newProvider(ServerConfig config, Metrics metrics) {
