@@ -39,7 +39,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private final BridgeOptions options;
     private final SizeCorrections sizes = new SizeCorrections(100_000);
     private final UpstreamObserver observer;
-    private final Router router;
+    private final RouteResolver router;
 
     public ImapMailboxProvider(BridgeOptions options) {
         this(options, UpstreamObserver.NONE);
@@ -54,7 +54,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
      * Sends each user to the upstream {@code router} chooses for the name the client sent;
      * {@code options} gives the mailbox and policies (its upstream is not used).
      */
-    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer) {
+    public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer) {
         this.options = Objects.requireNonNull(options, "options");
         this.router = Objects.requireNonNull(router, "router");
         this.observer = Objects.requireNonNull(observer, "observer");
@@ -68,9 +68,9 @@ public final class ImapMailboxProvider implements MailboxProvider {
                     "credentials contain CR, LF or NUL; not sent upstream"));
         }
         String user = credentials.userName();
-        Route route = router.route(user);
-        return open(context, route, user, client -> client.login(route.login().apply(credentials.user()),
-                credentials.password()), credentials::wipe);
+        return routed(user, context, credentials::wipe, route -> open(context, route, user,
+                client -> client.login(route.upstreamLogin(credentials.user()), credentials.password()),
+                credentials::wipe));
     }
 
     /**
@@ -80,8 +80,43 @@ public final class ImapMailboxProvider implements MailboxProvider {
      */
     @Override
     public Future<Mailbox> open(TokenLogin login, SessionContext context) {
-        return open(context, router.route(login.user()), login.user(), client -> client.authenticate(login.mechanism(), login.initialResponse()),
-                login::wipe);
+        return routed(login.user(), context, login::wipe, route -> open(context, route, login.user(),
+                client -> client.authenticate(login.mechanism(), login.initialResponse()), login::wipe));
+    }
+
+    // --- routing hook: RouteResolver (Router, or an HTTP lookup) may answer later ---
+
+    /** Resolves the route of {@code user}, then {@code then}; a failed resolution wipes and fails. */
+    private Future<Mailbox> routed(String user, SessionContext context, Runnable wipe,
+            Function<Route, Future<Mailbox>> then) {
+        Future<Route> route;
+        try {
+            route = router.resolve(user, context);
+        } catch (RuntimeException e) {
+            route = context.eventLoop().newFailedFuture(e);
+        }
+        if (route.isDone() && route.isSuccess()) {
+            return then.apply(route.getNow());
+        }
+        Promise<Mailbox> promise = context.eventLoop().newPromise();
+        route.addListener(resolved -> context.eventLoop().execute(() -> {
+            if (!resolved.isSuccess()) {
+                wipe.run();
+                MailboxException failure = resolved.cause() instanceof MailboxException m ? m
+                        : new MailboxException(FailureKind.SYS_TEMP, "routing failed: " + resolved.cause());
+                log.warn("mailbox open failed: {}", failure.getMessage());
+                promise.setFailure(failure);
+                return;
+            }
+            then.apply((Route) resolved.getNow()).addListener(opened -> {
+                if (opened.isSuccess()) {
+                    promise.setSuccess((Mailbox) opened.getNow());
+                } else {
+                    promise.setFailure(opened.cause());
+                }
+            });
+        }));
+        return promise;
     }
 
     private Future<Mailbox> refused(SessionContext context, MailboxException failure) {

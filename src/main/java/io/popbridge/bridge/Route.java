@@ -2,6 +2,7 @@ package io.popbridge.bridge;
 
 import io.popbridge.imap.ImapClientOptions;
 import io.popbridge.imap.UpstreamEndpoint;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,10 @@ import java.util.Objects;
  * @param endpoint the upstream IMAP server
  * @param imap connection settings (timeouts, TLS context, pins) for that server
  * @param login how the client's user name is rewritten before it is sent upstream
+ * @param loginName a name to send upstream instead of the client's (from a routing lookup), or
+ *     null to apply {@code login}
  */
-public record Route(UpstreamEndpoint endpoint, ImapClientOptions imap, LoginRewrite login) {
+public record Route(UpstreamEndpoint endpoint, ImapClientOptions imap, LoginRewrite login, String loginName) {
 
     public Route {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -19,8 +22,18 @@ public record Route(UpstreamEndpoint endpoint, ImapClientOptions imap, LoginRewr
         Objects.requireNonNull(login, "login");
     }
 
+    /** With no fixed login name. */
+    public Route(UpstreamEndpoint endpoint, ImapClientOptions imap, LoginRewrite login) {
+        this(endpoint, imap, login, null);
+    }
+
     /** The upstream's {@code host:port}, as in metrics labels and size-correction keys. */
     public String label() {
         return endpoint.host() + ":" + endpoint.port();
+    }
+
+    /** The name to log in upstream with, given the name the client sent (raw octets). */
+    public byte[] upstreamLogin(byte[] user) {
+        return loginName != null ? loginName.getBytes(StandardCharsets.UTF_8) : login.apply(user);
     }
 }

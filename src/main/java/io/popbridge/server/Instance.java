@@ -5,7 +5,9 @@ import io.popbridge.bridge.UpstreamObserver;
 import io.popbridge.ops.AdminServer;
 import io.popbridge.ops.Metrics;
 import io.popbridge.ops.Readiness;
+import io.popbridge.bridge.HttpRouteLookup;
 import io.popbridge.bridge.Route;
+import io.popbridge.bridge.RouteResolver;
 import io.popbridge.pop3.SessionObserver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,8 +114,9 @@ public final class Instance implements AutoCloseable {
     }
 
     private static ImapMailboxProvider newProvider(ServerConfig config, Metrics metrics) {
-        return new ImapMailboxProvider(config.bridge(), config.router(),
-                metrics != null ? metrics : UpstreamObserver.NONE);
+        RouteResolver routes = config.lookup() == null ? config.router()
+                : new HttpRouteLookup(config.lookup(), config.router());
+        return new ImapMailboxProvider(config.bridge(), routes, metrics != null ? metrics : UpstreamObserver.NONE);
     }
 
     public BridgeServer server() {
@@ -175,7 +178,7 @@ public final class Instance implements AutoCloseable {
     /** {@code next} with the settings a reload does not apply taken from {@code old}. */
     private static ServerConfig withUnapplied(ServerConfig next, ServerConfig old) {
         return new ServerConfig(old.listeners(), old.tls(), old.dataDir(), old.logFormat(), next.pop3(), next.bridge(),
-                old.ops(), next.router());
+                old.ops(), next.router(), next.lookup());
     }
 
     /** The keys whose change needs a restart. */

@@ -3,6 +3,7 @@ package io.popbridge.server;
 import io.popbridge.bridge.BridgeOptions;
 import io.popbridge.bridge.LoginRewrite;
 import io.popbridge.bridge.Route;
+import io.popbridge.bridge.RouteLookupOptions;
 import io.popbridge.bridge.Router;
 import io.popbridge.pop3.Pop3Options;
 import java.net.InetSocketAddress;
@@ -22,9 +23,10 @@ import java.util.Objects;
  * @param bridge upstream and policies
  * @param ops admin listener, PROXY protocol trust and shutdown
  * @param router the upstream of each user; its fallback is the {@code upstream:} section
+ * @param lookup {@code routing.lookup}: the HTTP routing service asked before {@code router}, or null
  */
 public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
-        Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router) {
+        Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router, RouteLookupOptions lookup) {
 
     /** Loopback and an unprivileged port: exposing the bridge is an explicit decision. */
     public static final InetSocketAddress DEFAULT_LISTEN =
@@ -46,6 +48,12 @@ public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path
         if (ops.trustedProxies().isEmpty() && listeners.stream().anyMatch(ListenerConfig::proxyProtocol)) {
             throw new IllegalArgumentException("proxy.trusted-networks: needed when a listener has proxy-protocol: true");
         }
+    }
+
+    /** Without a routing lookup. */
+    public ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
+            Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router) {
+        this(listeners, tls, dataDir, logFormat, pop3, bridge, ops, router, null);
     }
 
     /** Every user on {@code bridge.upstream()}. */
