@@ -157,6 +157,6 @@ public final class HttpRouteLookup implements RouteResolver {
                 || login.textValue().chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
             throw new CompletionException(new IOException("\"login\" is not a usable name"));
         }
-        return new Route(route.endpoint(), route.imap(), route.login(), login.textValue());
+        return route.withLoginName(login.textValue());
     }
 }

@@ -147,6 +147,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
             ImapClient client = (ImapClient) connected.getNow();
             Future<Void> loggedIn;
             try {
+                ClientAddressForwarding.beforeLogin(client, route, context);
                 loggedIn = login.apply(client);
             } finally {
                 wipe.run();

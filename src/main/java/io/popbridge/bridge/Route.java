@@ -13,8 +13,11 @@ import java.util.Objects;
  * @param login how the client's user name is rewritten before it is sent upstream
  * @param loginName a name to send upstream instead of the client's (from a routing lookup), or
  *     null to apply {@code login}
+ * @param forwardClientAddress whether the POP3 client's address goes upstream with IMAP ID
+ *     ({@code x-originating-ip}, {@code x-originating-port}) before the login
  */
-public record Route(UpstreamEndpoint endpoint, ImapClientOptions imap, LoginRewrite login, String loginName) {
+public record Route(UpstreamEndpoint endpoint, ImapClientOptions imap, LoginRewrite login, String loginName,
+        boolean forwardClientAddress) {
 
     public Route {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -22,9 +25,14 @@ public record Route(UpstreamEndpoint endpoint, ImapClientOptions imap, LoginRewr
         Objects.requireNonNull(login, "login");
     }
 
-    /** With no fixed login name. */
+    /** With no fixed login name, not forwarding the client address. */
     public Route(UpstreamEndpoint endpoint, ImapClientOptions imap, LoginRewrite login) {
-        this(endpoint, imap, login, null);
+        this(endpoint, imap, login, null, false);
+    }
+
+    /** This route, sending {@code name} upstream as the login name. */
+    public Route withLoginName(String name) {
+        return new Route(endpoint, imap, login, name, forwardClientAddress);
     }
 
     /** The upstream's {@code host:port}, as in metrics labels and size-correction keys. */

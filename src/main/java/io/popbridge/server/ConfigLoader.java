@@ -71,9 +71,10 @@ public final class ConfigLoader {
             "failure-delay", "max-failures", "token-mechanisms", "penalty");
     private static final List<String> UPSTREAM =
             List.of("url", "allow-plaintext", "ca-file", "pin-sha256", "connect-timeout", "command-timeout",
-                    "mailbox", "login");
+                    "mailbox", "login", "forward-client-address");
     private static final List<String> ROUTE =
-            List.of("domain", "user", "url", "allow-plaintext", "ca-file", "pin-sha256", "login");
+            List.of("domain", "user", "url", "allow-plaintext", "ca-file", "pin-sha256", "login",
+                    "forward-client-address");
     private static final List<String> ROUTING = List.of("lookup");
     private static final List<String> LOOKUP =
             List.of("url", "method", "timeout", "cache-ttl", "cache-size", "on-failure");
@@ -209,7 +210,8 @@ public final class ConfigLoader {
                         ImapClientOptions options = new ImapClientOptions(file.connectTimeout, file.commandTimeout,
                                 d.maxLineLength(), d.maxLiteralSize(),
                                 endpoint.security() == UpstreamEndpoint.Security.PLAIN ? null : lookupTls);
-                        return new Route(endpoint, options, LoginRewrite.AS_IS);
+                        return new Route(endpoint, options, LoginRewrite.AS_IS, null,
+                                file.upstream.forwardClientAddress);
                     });
         }
         BridgeOptions bridge;
@@ -243,7 +245,7 @@ public final class ConfigLoader {
         ImapClientOptions defaults = ImapClientOptions.defaults();
         ImapClientOptions imap = new ImapClientOptions(file.connectTimeout, file.commandTimeout,
                 defaults.maxLineLength(), defaults.maxLiteralSize(), ssl).withPublicKeyPins(spec.pins);
-        return new Route(endpoint, imap, spec.login);
+        return new Route(endpoint, imap, spec.login, null, spec.forwardClientAddress);
     }
 
     /**
@@ -329,7 +331,7 @@ public final class ConfigLoader {
      * @param prefix the keys' prefix in errors, as in {@code routes[2].}
      */
     private record UpstreamSpec(String prefix, String url, boolean allowPlaintext, Path caFile, Set<String> pins,
-            LoginRewrite login) {
+            LoginRewrite login, boolean forwardClientAddress) {
 
         static UpstreamSpec read(Section section) throws ConfigException {
             String url = section.string("url", null);
@@ -359,7 +361,8 @@ public final class ConfigLoader {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(section.name("login"), e.getMessage());
             }
-            return new UpstreamSpec(section.name(""), url, allowPlaintext, caFile, pins, login);
+            boolean forward = section.bool("forward-client-address", false);
+            return new UpstreamSpec(section.name(""), url, allowPlaintext, caFile, pins, login, forward);
         }
     }
 
