@@ -346,6 +346,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void dockerComposeConfigLoads() throws Exception {
+        ServerConfig config = ConfigLoader.load(Path.of("docker/popbridge.yaml"));
+        assertEquals(new UpstreamEndpoint("dovecot", 143, Security.PLAIN), config.bridge().upstream());
+        assertTrue(config.router().fallback().forwardClientAddress());
+        assertEquals(new InetSocketAddress("0.0.0.0", 1110), config.listeners().get(0).address());
+        assertEquals(new InetSocketAddress("0.0.0.0", 9110), config.ops().adminAddress());
+        assertEquals(Path.of("/var/lib/popbridge/data"), config.dataDir());
+    }
+
+    @Test
     void shippedConfigLoadsWithDefaults() throws Exception {
         Path shipped = Path.of("config/popbridge.yaml");
         ServerConfig config = ConfigLoader.load(shipped);
