@@ -75,9 +75,6 @@ public final class ConfigLoader {
     private static final List<String> ROUTE =
             List.of("domain", "user", "url", "allow-plaintext", "ca-file", "pin-sha256", "login",
                     "forward-client-address");
-    private static final List<String> ROUTING = List.of("lookup");
-    private static final List<String> LOOKUP =
-            List.of("url", "method", "timeout", "cache-ttl", "cache-size", "on-failure");
     private static final List<String> POLICY = List.of("delete", "retrieve", "hide-keyword");
     private static final List<String> POP3 = List.of("idle-timeout", "login-timeout", "login-deadline", "max-bad-commands",
             "implementation");
@@ -200,11 +197,11 @@ public final class ConfigLoader {
         Router router = new Router(fallback, users, domains);
         RouteLookupOptions lookup = null;
         if (file.lookup != null) {
-            LookupSpec l = file.lookup;
+            LookupSettings l = file.lookup;
             SslContext lookupTls = clientTls(file.upstream.caFile, source, "upstream.");
             boolean lookupPlaintext = file.allowPlaintext || overrides.allowPlaintextUpstream();
             ImapClientOptions d = ImapClientOptions.defaults();
-            lookup = new RouteLookupOptions(l.url, l.post, l.timeout, l.cacheTtl, l.cacheSize, l.staticOnFailure,
+            lookup = new RouteLookupOptions(l.url(), l.post(), l.timeout(), l.cacheTtl(), l.cacheSize(), l.staticOnFailure(),
                     url -> {
                         UpstreamEndpoint endpoint = UpstreamUrl.parse(url, lookupPlaintext);
                         ImapClientOptions options = new ImapClientOptions(file.connectTimeout, file.commandTimeout,
@@ -416,52 +413,6 @@ public final class ConfigLoader {
         return List.copyOf(routes);
     }
 
-    /** {@code routing.lookup}, validated. */
-    private record LookupSpec(java.net.URI url, boolean post, Duration timeout, Duration cacheTtl, int cacheSize,
-            boolean staticOnFailure) {
-
-        static LookupSpec read(Section top) throws ConfigException {
-            Section routing = top.section("routing", ROUTING);
-            if (!routing.has("lookup")) {
-                return null;
-            }
-            Section lookup = routing.section("lookup", LOOKUP);
-            String text = lookup.string("url", null);
-            if (text == null) {
-                throw new ConfigException(lookup.name("url"), "missing: the lookup service, as in http://127.0.0.1:8080/route");
-            }
-            java.net.URI url;
-            try {
-                url = new java.net.URI(text);
-            } catch (java.net.URISyntaxException e) {
-                throw new ConfigException(lookup.name("url"), "'" + text + "' is not a URL");
-            }
-            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-                throw new ConfigException(lookup.name("url"), "expected an http:// or https:// URL with a host, found '"
-                        + text + "'");
-            }
-            String method = lookup.string("method", "GET").toUpperCase(Locale.ROOT);
-            if (!method.equals("GET") && !method.equals("POST")) {
-                throw new ConfigException(lookup.name("method"), "expected GET or POST, found '" + method + "'");
-            }
-            Duration timeout = lookup.duration("timeout", RouteLookupOptions.DEFAULT_TIMEOUT);
-            Duration ttl = RouteLookupOptions.DEFAULT_CACHE_TTL;
-            if (lookup.has("cache-ttl")) {
-                ttl = lookup.zeroOrDuration("cache-ttl");
-            }
-            int size = lookup.integer("cache-size", RouteLookupOptions.DEFAULT_CACHE_SIZE, 0, 10_000_000);
-            String failure = lookup.string("on-failure", "temp-fail");
-            boolean staticOnFailure = switch (failure.toLowerCase(Locale.ROOT)) {
-                case "temp-fail" -> false;
-                case "static" -> true;
-                default -> throw new ConfigException(lookup.name("on-failure"),
-                        "expected temp-fail or static, found '" + failure + "'");
-            };
-            return new LookupSpec(url, method.equals("POST"), timeout, ttl, size, staticOnFailure);
-        }
-    }
-
     /** The file's settings, each validated, with defaults filled in. */
     private static final class FileSettings {
         List<ListenerConfig> listeners = List.of(ListenerConfig.plainStls(ServerConfig.DEFAULT_LISTEN));
@@ -472,7 +423,7 @@ public final class ConfigLoader {
         boolean allowPlaintext;
         UpstreamSpec upstream;
         List<RouteSpec> routes = List.of();
-        LookupSpec lookup;
+        LookupSettings lookup;
         Duration connectTimeout;
         Duration commandTimeout;
         String mailbox;
@@ -522,7 +473,7 @@ public final class ConfigLoader {
             s.commandTimeout = upstream.duration("command-timeout", imapDefaults.commandTimeout());
             s.mailbox = upstream.string("mailbox", "INBOX");
             s.routes = routes(top);
-            s.lookup = LookupSpec.read(top);
+            s.lookup = LookupSettings.read(top);
 
             Section policy = top.section("policy", POLICY);
             String delete = policy.string("delete", "hide");
