@@ -109,9 +109,14 @@ class HttpRouteLookupTest {
     }
 
     private void startBridge(boolean post, Duration cacheTtl, boolean staticOnFailure) throws Exception {
+        startBridge(post, cacheTtl, staticOnFailure, "/route", Duration.ofSeconds(5));
+    }
+
+    private void startBridge(boolean post, Duration cacheTtl, boolean staticOnFailure, String path, Duration timeout)
+            throws Exception {
         Router file = Router.single(new Route(a.endpoint(), IMAP, LoginRewrite.AS_IS));
-        URI url = URI.create("http://127.0.0.1:" + service.getAddress().getPort() + "/route");
-        RouteLookupOptions options = new RouteLookupOptions(url, post, Duration.ofSeconds(5), cacheTtl, 1000,
+        URI url = URI.create("http://127.0.0.1:" + service.getAddress().getPort() + path);
+        RouteLookupOptions options = new RouteLookupOptions(url, post, timeout, cacheTtl, 1000,
                 staticOnFailure, text -> {
                     URI u = URI.create(text);
                     return new Route(new UpstreamEndpoint(u.getHost(), u.getPort(), UpstreamEndpoint.Security.PLAIN),
@@ -185,6 +190,26 @@ class HttpRouteLookupTest {
         startBridge(false, Duration.ZERO, false);
         service.stop(0);
         assertTrue(loginReply("carol@b.example", "carol-pw").startsWith("-ERR [SYS/TEMP]"));
+    }
+
+    @Test
+    void slowServiceTimesOutAsTemporary() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        service.createContext("/slow", exchange -> {
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS); // never answers in time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        startBridge(false, Duration.ZERO, false, "/slow", Duration.ofMillis(300));
+        try {
+            assertTrue(loginReply("carol@b.example", "carol-pw").startsWith("-ERR [SYS/TEMP]"));
+        } finally {
+            release.countDown();
+        }
     }
 
     @Test
