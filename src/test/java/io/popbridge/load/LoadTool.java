@@ -153,8 +153,7 @@ public final class LoadTool implements Callable<Integer> {
                             if (System.nanoTime() >= deadline || (limit > 0 && n >= limit)) {
                                 return;
                             }
-                            long start = System.nanoTime();
-                            oneSession(target, accounts.get((int) (n % accounts.size())), which, stats, start);
+                            oneSession(target, accounts.get((int) (n % accounts.size())), which, stats, 0);
                         }
                     });
                 }
@@ -185,15 +184,19 @@ public final class LoadTool implements Callable<Integer> {
         }
     }
 
-    /** One session; its latency counts from {@code intended} (the scheduled start in open mode). */
-    private void oneSession(Target target, Account account, Scenario which, Stats stats, long intended) {
+    /**
+     * One session; in open mode its latency counts from {@code intended} (its scheduled start),
+     * in closed mode ({@code intended} 0) from its actual start.
+     */
+    private void oneSession(Target target, Account account, Scenario which, Stats stats, long scheduled) {
         long start = System.nanoTime();
+        long intended = scheduled == 0 ? start : scheduled;
         try {
             which.session(target, account, maxMessages, stats);
             long end = System.nanoTime();
             stats.sessions.increment();
             stats.record("session", end - intended);
-            if (intended != start) {
+            if (scheduled != 0) {
                 stats.record("service", end - start); // open mode: without the queueing delay
             }
         } catch (IOException | RuntimeException e) {
