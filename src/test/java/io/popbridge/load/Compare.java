@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +63,7 @@ public final class Compare implements Callable<Integer> {
     List<String> scenarios;
 
     private final Map<String, LoadTool.Result> results = new LinkedHashMap<>();
+    private ProcessHandle popbridge;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Compare()).execute(args));
@@ -90,14 +92,15 @@ public final class Compare implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "seeding took %.1fs%n", (System.nanoTime() - t0) / 1e9);
             indexOnce(dovecot, small);
             Path work = dovecot.directory().resolve("popbridge");
-            Process popbridge = startPopbridge(work, dovecot.imapPort());
+            Process process = startPopbridge(work, dovecot.imapPort());
+            popbridge = process.toHandle();
             try {
                 int bridgePort = Integer.parseInt(Files.readString(work.resolve("port")).trim());
                 runAll(dovecot, bridgePort, small);
             } finally {
-                popbridge.destroy();
-                if (!popbridge.waitFor(40, TimeUnit.SECONDS)) {
-                    popbridge.destroyForcibly();
+                process.destroy();
+                if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
                 }
             }
         }
@@ -133,16 +136,37 @@ public final class Compare implements Callable<Integer> {
 
     private void run(String label, int port, String scenario, List<String> accounts, int concurrency, String... extra)
             throws Exception {
+        if (warmup > 0) {
+            tool(port, scenario, accounts, concurrency, warmup, label, extra).run();
+        }
+        Duration cpuBefore = popbridgeCpu();
+        LoadTool.Result result = tool(port, scenario, accounts, concurrency, duration, label, extra).run();
+        Duration cpu = popbridgeCpu().minus(cpuBefore);
+        results.put(label, result);
+        System.out.print(result.stats().report(label.replace(' ', '/'), result.seconds()));
+        if (label.endsWith("popbridge")) {
+            Stats s = result.stats();
+            System.out.printf(Locale.ROOT, "  popbridge CPU: %.2f cores busy, %.2f ms per session, %.2f ms per MB%n",
+                    cpu.toNanos() / 1e9 / result.seconds(), cpu.toNanos() / 1e6 / Math.max(1, s.sessions.sum()),
+                    s.octets.sum() == 0 ? 0.0 : cpu.toNanos() / 1e6 / (s.octets.sum() / 1e6));
+        }
+        System.out.flush();
+    }
+
+    private LoadTool tool(int port, String scenario, List<String> accounts, int concurrency, double seconds, String label,
+            String... extra) {
         LoadTool tool = new LoadTool();
         List<String> args = new ArrayList<>(List.of("--port=" + port, "--scenario=" + scenario, "--workers=" + concurrency,
-                "--duration=" + duration, "--warmup=" + warmup, "--timeout=300", "--label=" + label.replace(' ', '/')));
+                "--duration=" + seconds, "--warmup=0", "--timeout=300", "--label=" + label.replace(' ', '/')));
         accounts.forEach(a -> args.add("--user=" + a));
         args.addAll(List.of(extra));
         new CommandLine(tool).parseArgs(args.toArray(String[]::new));
-        LoadTool.Result result = tool.run();
-        results.put(label, result);
-        System.out.print(result.stats().report(label.replace(' ', '/'), result.seconds()));
-        System.out.flush();
+        return tool;
+    }
+
+    /** Total CPU time of the popbridge process so far (zero before it runs). */
+    private Duration popbridgeCpu() {
+        return popbridge == null ? Duration.ZERO : popbridge.info().totalCpuDuration().orElse(Duration.ZERO);
     }
 
     private void printRatios() {
