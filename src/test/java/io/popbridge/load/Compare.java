@@ -113,6 +113,7 @@ public final class Compare implements Callable<Integer> {
         if (scenarios.contains("poll")) {
             run("poll dovecot-pop3", pop3, "poll", small, workers);
             run("poll popbridge", bridgePort, "poll", small, workers);
+            run("poll imap-direct", dovecot.imapPort(), "imap-poll", small, workers);
         }
         if (scenarios.contains("poll-open")) {
             run("poll-open dovecot-pop3", pop3, "poll", small, 24, "--mode=open", "--rate=" + openRate);
@@ -131,6 +132,7 @@ public final class Compare implements Callable<Integer> {
             List<String> bigUser = List.of("big:" + password("big"));
             run("big-poll dovecot-pop3", pop3, "poll", bigUser, 2);
             run("big-poll popbridge", bridgePort, "poll", bigUser, 2);
+            run("big-poll imap-direct", dovecot.imapPort(), "imap-poll", bigUser, 2);
         }
     }
 
@@ -173,10 +175,13 @@ public final class Compare implements Callable<Integer> {
         System.out.println();
         System.out.println("Ratios (popbridge / reference; indicative, see docs/performance.md):");
         ratio("poll sessions/s vs Dovecot POP3 (target >= 1.00)", "poll popbridge", "poll dovecot-pop3", true);
+        ratio("poll sessions/s vs its upstream work done directly", "poll popbridge", "poll imap-direct", true);
+        ratio("upstream work (IMAP login+listing) vs Dovecot POP3", "poll imap-direct", "poll dovecot-pop3", true);
         ratio("RETR MB/s vs direct IMAP FETCH (target >= 0.90)", "download popbridge", "download imap-fetch", false);
         ratio("RETR MB/s vs Dovecot POP3", "download popbridge", "download dovecot-pop3", false);
         ratio("TOP sessions/s vs Dovecot POP3", "top popbridge", "top dovecot-pop3", true);
         ratio("100k-mailbox poll sessions/s vs Dovecot POP3", "big-poll popbridge", "big-poll dovecot-pop3", true);
+        ratio("100k-mailbox poll vs its upstream work done directly", "big-poll popbridge", "big-poll imap-direct", true);
         for (String target : List.of("dovecot-pop3", "popbridge")) {
             LoadTool.Result r = results.get("poll-open " + target);
             if (r != null) {

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 /**
  * The reference for RETR throughput: the same messages fetched straight from the IMAP server with
  * {@code UID FETCH <uid> BODY.PEEK[]}, one command per message as popbridge does, body literals
- * counted and dropped. Plain IMAP on loopback only; no TLS.
+ * counted and dropped. Plain IMAP on loopback only; no TLS. User names and passwords are sent as
+ * quoted strings, so they must be ASCII (no literals).
  */
 final class ImapDirect implements Closeable {
 
@@ -63,10 +64,10 @@ final class ImapDirect implements Closeable {
         command("SELECT", "SELECT INBOX", null);
     }
 
-    /** UID and RFC822.SIZE of every message, in mailbox order. */
+    /** UID and RFC822.SIZE of every message, in mailbox order (FLAGS fetched too, as popbridge does). */
     List<long[]> listing() throws IOException {
         List<long[]> entries = new ArrayList<>();
-        command("FETCH", "UID FETCH 1:* (UID RFC822.SIZE)", line -> {
+        command("FETCH", "UID FETCH 1:* (UID RFC822.SIZE FLAGS)", line -> {
             if (line.startsWith("* ") && line.contains(" FETCH ")) {
                 long uid = -1;
                 long size = -1;

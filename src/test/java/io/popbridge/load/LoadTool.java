@@ -44,7 +44,7 @@ public final class LoadTool implements Callable<Integer> {
     @Option(names = "--users-file", description = "File with one user:password per line.")
     Path usersFile;
 
-    @Option(names = "--scenario", defaultValue = "poll", description = "poll, download, top, idle, imap-download.")
+    @Option(names = "--scenario", defaultValue = "poll", description = "poll, download, top, idle, imap-download, imap-poll.")
     String scenario;
 
     @Option(names = "--mode", defaultValue = "closed", description = "closed (N workers) or open (fixed rate).")

@@ -120,6 +120,18 @@ class LoadToolEndToEndTest {
     }
 
     @Test
+    void imapPollDoesTheUpstreamWorkOfAPollDirectly() throws Exception {
+        Stats stats = run(upstream.port(), "--port=0", "--scenario=imap-poll", "--sessions=5", "--workers=2",
+                "--warmup=0", "--user=" + Upstream.USER2 + ":" + Upstream.PASSWORD2).stats();
+        assertEquals(Map.of(), stats.errorsByKind());
+        assertEquals(5, stats.sessions.sum());
+        // ImapDirect sends quoted strings only: a non-ASCII password is refused and counted, not hidden
+        Stats refused = run(upstream.port(), "--port=0", "--scenario=imap-poll", "--sessions=2", "--workers=1",
+                "--warmup=0", "--user=" + Upstream.USER + ":" + Upstream.PASSWORD).stats();
+        assertEquals(Map.of("imap_login", 2L), refused.errorsByKind());
+    }
+
+    @Test
     void idleHoldsLoggedInSessionsAndNoops() throws Exception {
         LoadTool tool = new LoadTool();
         new CommandLine(tool).parseArgs("--port=" + bridge.localAddress().getPort(), "--scenario=idle",

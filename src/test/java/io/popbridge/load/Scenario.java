@@ -86,6 +86,22 @@ enum Scenario {
         }
     },
 
+    /**
+     * What popbridge must do upstream for one poll without a cache or session reuse: IMAP connect,
+     * LOGIN, SELECT INBOX, UID FETCH 1:* (UID RFC822.SIZE FLAGS), LOGOUT (target is the IMAP port).
+     */
+    IMAP_POLL {
+        @Override
+        void session(Target target, Account account, int maxMessages, Stats stats) throws IOException {
+            try (ImapDirect imap = new ImapDirect(target)) {
+                imap.login(account.user(), account.password());
+                imap.listing();
+                stats.commands.add(4);
+                imap.logout();
+            }
+        }
+    },
+
     /** Held sessions: run by {@link IdleRun}, not session by session. */
     IDLE {
         @Override
