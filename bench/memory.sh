@@ -91,7 +91,7 @@ awk -v a="$AFTER" -v b="$BEFORE" -v n="$HELD" 'BEGIN { printf "RESULT heap_per_i
 echo "classes that grew most (bytes per session, instances per session):"
 awk 'NR==FNR && $1 ~ /^[0-9]+:$/ {b[$4]=$3; c[$4]=$2; next}
      $1 ~ /^[0-9]+:$/ {d=$3-b[$4]; if (d>0) printf "%12d %8.2f %8.2f %s\n", d, d/n, ($2-c[$4])/n, $4}' n="$HELD" \
-  "$WORK/before.txt" "$WORK/after.txt" | sort -rn | head -15 | awk '{printf "  %8.0f B  %6.2f x  %s\n", $2, $3, $4}'
+  "$WORK/before.txt" "$WORK/after.txt" | sort -rn | awk 'NR <= 15 {printf "  %8.0f B  %6.2f x  %s\n", $2, $3, $4}'
 kill "$IDLE" 2>/dev/null || true
 wait "$IDLE" 2>/dev/null || true
 kill "$PB_PID"; wait "$PB_PID" 2>/dev/null || true
