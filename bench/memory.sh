@@ -81,7 +81,7 @@ BEFORE=$(awk '/^Total/ {print $3}' "$WORK/before.txt")
 java -Xmx1g -cp "$CP" io.popbridge.load.LoadTool --port "$PB_PORT" --scenario idle --idle-sessions "$SESSIONS" \
   --duration 900 --noop-interval 600 --workers 16 --user bench:pw > "$WORK/idle.out" 2>&1 &
 IDLE=$!; PIDS+=($IDLE)
-await_line "$WORK/idle.out" '^idle:' 600
+await_line "$WORK/idle.out" '^idle: [0-9]* sessions logged in .*holding' 600
 cat "$WORK/idle.out"
 HELD=$(awk '/^idle:/ {print $2}' "$WORK/idle.out")
 sleep 3

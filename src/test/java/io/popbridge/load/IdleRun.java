@@ -60,8 +60,8 @@ final class IdleRun {
         }
         pool.shutdown();
         pool.awaitTermination(1, TimeUnit.HOURS);
-        System.out.printf("idle: %d sessions logged in after %.1fs (%d errors); holding %.0fs%n", open.size(),
-                (System.nanoTime() - start) / 1e9, stats.errorCount(), seconds);
+        System.out.println(String.format(java.util.Locale.ROOT, "idle: %d sessions logged in after %.1fs (%d errors); holding %.0fs",
+                open.size(), (System.nanoTime() - start) / 1e9, stats.errorCount(), seconds));
         System.out.flush();
         long holdUntil = System.nanoTime() + (long) (seconds * 1e9);
         long interval = (long) (noopInterval * 1e9);
