@@ -1,6 +1,5 @@
 package io.popbridge.load;
 
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -34,6 +33,10 @@ final class PopConnection implements Closeable {
     private InputStream in;
     private OutputStream out;
     private final MultiLineReader body = new MultiLineReader();
+    /** Own read buffer: bodies are scanned in bulk, and what follows a response stays buffered. */
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
 
     private PopConnection(Socket socket) throws IOException {
         this.socket = socket;
@@ -63,7 +66,9 @@ final class PopConnection implements Closeable {
     private void upgrade(SSLSocket tls) throws IOException {
         tls.startHandshake();
         socketRef = tls;
-        in = new BufferedInputStream(tls.getInputStream(), 64 * 1024);
+        in = tls.getInputStream();
+        position = 0;
+        limit = 0;
         out = tls.getOutputStream();
     }
 
@@ -71,7 +76,7 @@ final class PopConnection implements Closeable {
 
     private void streams() throws IOException {
         socketRef = socket;
-        in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        in = socket.getInputStream();
         out = socket.getOutputStream();
     }
 
@@ -103,7 +108,7 @@ final class PopConnection implements Closeable {
     /** UIDL: the number of listed messages (the lines are read and dropped). */
     long uidlCount() throws IOException {
         command("UIDL");
-        body.readBody(in);
+        readBody();
         return body.lines();
     }
 
@@ -124,13 +129,13 @@ final class PopConnection implements Closeable {
     /** RETR n: the octet count after un-dot-stuffing, CRLFs included, terminator excluded. */
     long retr(long n) throws IOException {
         command("RETR " + n, "RETR");
-        return body.readBody(in);
+        return readBody();
     }
 
     /** TOP n lines: the octet count as for RETR. */
     long top(long n, int lines) throws IOException {
         command("TOP " + n + " " + lines, "TOP");
-        return body.readBody(in);
+        return readBody();
     }
 
     void noop() throws IOException {
@@ -153,23 +158,62 @@ final class PopConnection implements Closeable {
         return status;
     }
 
-    private String readLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(64);
-        for (;;) {
-            int b = in.read();
-            if (b == -1) {
-                throw new EOFException("connection closed by the server");
+    /** A multi-line body from the buffer: the unstuffed octet count; bytes after the terminator stay buffered. */
+    private long readBody() throws IOException {
+        body.reset();
+        while (!body.done()) {
+            if (position == limit) {
+                fill("a multi-line response after " + body.octets() + " octets");
             }
-            if (b == '\n') {
+            position += body.feed(buffer, position, limit - position);
+        }
+        return body.octets();
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream line = null;
+        for (;;) {
+            if (position == limit) {
+                fill("a status line");
+            }
+            int start = position;
+            while (position < limit && buffer[position] != '\n') {
+                position++;
+            }
+            int end = position;
+            boolean complete = position < limit;
+            if (complete) {
+                position++; // the LF
+            }
+            if (line == null && complete) {
+                return text(buffer, start, end);
+            }
+            if (line == null) {
+                line = new ByteArrayOutputStream(128);
+            }
+            line.write(buffer, start, end - start);
+            if (complete) {
                 byte[] bytes = line.toByteArray();
-                int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
-                return new String(bytes, 0, length, StandardCharsets.UTF_8);
+                return text(bytes, 0, bytes.length);
             }
             if (line.size() > 64 * 1024) {
                 throw new IOException("status line longer than 64 KiB");
             }
-            line.write(b);
         }
+    }
+
+    private static String text(byte[] bytes, int from, int to) {
+        int end = to > from && bytes[to - 1] == '\r' ? to - 1 : to;
+        return new String(bytes, from, end - from, StandardCharsets.UTF_8);
+    }
+
+    private void fill(String inside) throws IOException {
+        int n = in.read(buffer, 0, buffer.length);
+        if (n < 0) {
+            throw new EOFException("connection closed by the server inside " + inside);
+        }
+        position = 0;
+        limit = n;
     }
 
     @Override
