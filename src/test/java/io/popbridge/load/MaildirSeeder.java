@@ -55,7 +55,7 @@ final class MaildirSeeder {
                 .append("\n");
         while (text.length() < size) {
             int length = 20 + random.nextInt(56);
-            if (random.nextInt(20) == 0) {
+            if (random.nextInt(50) == 0) { // as in DotStufferBenchmark: one line in 50 starts with a dot
                 text.append('.');
             }
             for (int c = 0; c < length; c++) {
