@@ -29,7 +29,9 @@ final class PopConnection implements Closeable {
         }
     }
 
-    private final Socket socket;
+    /** The TCP socket; {@link #current} is it or, after STLS or with POP3S, the TLS socket over it. */
+    private final Socket plain;
+    private Socket current;
     private InputStream in;
     private OutputStream out;
     private final MultiLineReader body = new MultiLineReader();
@@ -38,9 +40,11 @@ final class PopConnection implements Closeable {
     private int position;
     private int limit;
 
-    private PopConnection(Socket socket) throws IOException {
-        this.socket = socket;
-        streams();
+    private PopConnection(Socket plain, Socket current) throws IOException {
+        this.plain = plain;
+        this.current = current;
+        in = current.getInputStream();
+        out = current.getOutputStream();
     }
 
     static PopConnection open(Target target) throws IOException {
@@ -50,7 +54,7 @@ final class PopConnection implements Closeable {
             plain.connect(new InetSocketAddress(target.host(), target.port()), target.timeoutMillis());
             plain.setSoTimeout(target.timeoutMillis());
             Socket socket = target.tls() == Target.TlsMode.IMPLICIT ? Tls.wrap(plain, target.host(), target.port()) : plain;
-            PopConnection connection = new PopConnection(socket);
+            PopConnection connection = new PopConnection(plain, socket);
             connection.expectOk("greeting", connection.readLine());
             if (target.tls() == Target.TlsMode.STLS) {
                 connection.command("STLS");
@@ -65,20 +69,13 @@ final class PopConnection implements Closeable {
 
     private void upgrade(SSLSocket tls) throws IOException {
         tls.startHandshake();
-        socketRef = tls;
+        current = tls;
         in = tls.getInputStream();
         position = 0;
         limit = 0;
         out = tls.getOutputStream();
     }
 
-    private Socket socketRef;
-
-    private void streams() throws IOException {
-        socketRef = socket;
-        in = socket.getInputStream();
-        out = socket.getOutputStream();
-    }
 
     void login(String user, String password) throws IOException {
         command("USER " + user, "USER");
@@ -219,14 +216,10 @@ final class PopConnection implements Closeable {
     @Override
     public void close() {
         try {
-            socketRef.close();
+            current.close();
+            plain.close();
         } catch (IOException ignored) {
             // closing a benchmark connection: nothing to do
-        }
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // as above
         }
     }
 }
