@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The comparison of issue 7: Dovecot's own POP3 vs popbridge (in front of the same Dovecot's IMAP)
 # vs direct IMAP FETCH, on freshly seeded mailboxes (3 users x 200 messages of 5-50 KB and one
-# 100,000-message mailbox). A default run takes about 4 minutes. Options (all optional):
+# 100,000-message mailbox). A default run takes about 5 minutes. Options (all optional):
 #   --duration S --warmup S --workers N --messages N --users N --big N (0: no big mailbox)
 #   --scenarios poll,download,top,big-poll   --popbridge-jvm "-Xmx512m ..."
 # Longer, steadier run: bench/compare.sh --duration 60 --warmup 10
