@@ -40,7 +40,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private final BridgeOptions options;
     private final SizeCorrections sizes = new SizeCorrections(100_000);
     private final UpstreamObserver observer;
-    private final Router router;
+    private final RouteResolver router;
     /** Null: UIDLs derived from UIDVALIDITY and UID, sizes learnt in memory only. */
     private final MappingStore store;
     private final MappingOptions mapping;
@@ -60,26 +60,26 @@ public final class ImapMailboxProvider implements MailboxProvider {
      * Sends each user to the upstream {@code router} chooses for the name the client sent;
      * {@code options} gives the mailbox and policies (its upstream is not used).
      */
-    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer) {
+    public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer) {
         this(options, router, observer, null, MappingOptions.DEFAULTS);
     }
 
     /**
-     * As {@link #ImapMailboxProvider(BridgeOptions, Router, UpstreamObserver)}, with UIDLs, learnt
+     * As {@link #ImapMailboxProvider(BridgeOptions, RouteResolver, UpstreamObserver)}, with UIDLs, learnt
      * sizes and store-kept hidden sets in {@code store} (owned by the caller, who closes it), and
      * per-device views as {@code mapping} says.
      */
-    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer, MappingStore store,
+    public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer, MappingStore store,
             MappingOptions mapping) {
         this(options, router, observer, store, mapping, UpstreamSessionPool.disabled());
     }
 
     /**
-     * As {@link #ImapMailboxProvider(BridgeOptions, Router, UpstreamObserver, MappingStore,
+     * As {@link #ImapMailboxProvider(BridgeOptions, RouteResolver, UpstreamObserver, MappingStore,
      * MappingOptions)}, keeping cleanly ended password sessions in {@code pool} (owned by the
      * caller, who closes it) for reuse by the same user's next login with the same password.
      */
-    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer, MappingStore store,
+    public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer, MappingStore store,
             MappingOptions mapping, UpstreamSessionPool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.options = Objects.requireNonNull(options, "options");
@@ -112,13 +112,16 @@ public final class ImapMailboxProvider implements MailboxProvider {
             }
             upstreamUser = user.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
-        Route route = router.route(user);
-        byte[] sent = route.login().apply(upstreamUser);
-        Reuse reuse = pool.enabled()
-                ? new Reuse(UpstreamSessionPool.Key.of(route, sent, options.mailbox()), pool.verifier(credentials.password()))
-                : null;
-        return open(context, route, user, device, client -> client.login(sent, credentials.password()),
-                credentials::wipe, reuse);
+        byte[] sent = upstreamUser;
+        String routedUser = user;
+        String routedDevice = device;
+        return routed(user, context, credentials::wipe, route -> {
+            byte[] login = route.upstreamLogin(sent);
+            Reuse reuse = pool.enabled() ? new Reuse(UpstreamSessionPool.Key.of(route, login, options.mailbox(), context),
+                    pool.verifier(credentials.password())) : null;
+            return open(context, route, routedUser, routedDevice, client -> client.login(login, credentials.password()),
+                    credentials::wipe, reuse);
+        });
     }
 
     /**
@@ -129,8 +132,43 @@ public final class ImapMailboxProvider implements MailboxProvider {
     @Override
     public Future<Mailbox> open(TokenLogin login, SessionContext context) {
         // Token logins never reuse an idle session: a token is not a stable secret to compare.
-        return open(context, router.route(login.user()), login.user(), "", client -> client.authenticate(login.mechanism(), login.initialResponse()),
-                login::wipe, null);
+        return routed(login.user(), context, login::wipe, route -> open(context, route, login.user(), "",
+                client -> client.authenticate(login.mechanism(), login.initialResponse()), login::wipe, null));
+    }
+
+    // --- routing hook: RouteResolver (Router, or an HTTP lookup) may answer later ---
+
+    /** Resolves the route of {@code user}, then {@code then}; a failed resolution wipes and fails. */
+    private Future<Mailbox> routed(String user, SessionContext context, Runnable wipe,
+            Function<Route, Future<Mailbox>> then) {
+        Future<Route> route;
+        try {
+            route = router.resolve(user, context);
+        } catch (RuntimeException e) {
+            route = context.eventLoop().newFailedFuture(e);
+        }
+        if (route.isDone() && route.isSuccess()) {
+            return then.apply(route.getNow());
+        }
+        Promise<Mailbox> promise = context.eventLoop().newPromise();
+        route.addListener(resolved -> context.eventLoop().execute(() -> {
+            if (!resolved.isSuccess()) {
+                wipe.run();
+                MailboxException failure = resolved.cause() instanceof MailboxException m ? m
+                        : new MailboxException(FailureKind.SYS_TEMP, "routing failed: " + resolved.cause());
+                log.warn("mailbox open failed: {}", failure.getMessage());
+                promise.setFailure(failure);
+                return;
+            }
+            then.apply((Route) resolved.getNow()).addListener(opened -> {
+                if (opened.isSuccess()) {
+                    promise.setSuccess((Mailbox) opened.getNow());
+                } else {
+                    promise.setFailure(opened.cause());
+                }
+            });
+        }));
+        return promise;
     }
 
     private Future<Mailbox> refused(SessionContext context, MailboxException failure) {
@@ -201,6 +239,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
             ImapClient client = (ImapClient) connected.getNow();
             Future<Void> loggedIn;
             try {
+                ClientAddressForwarding.beforeLogin(client, route, context);
                 loggedIn = login.apply(client);
             } finally {
                 wipe.run();

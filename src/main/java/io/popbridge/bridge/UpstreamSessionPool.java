@@ -40,22 +40,32 @@ public final class UpstreamSessionPool implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamSessionPool.class);
 
-    /** What an idle session was logged in as. {@code login} holds the octets sent, one char each. */
-    public record Key(Route route, String login, String mailbox) {
+    /**
+     * What an idle session was logged in as. {@code login} holds the octets sent, one char each;
+     * {@code client} is the POP3 client's IP address where the route forwards it upstream (IMAP ID
+     * before the login, so the upstream's policies saw that address), else empty.
+     */
+    public record Key(Route route, String login, String mailbox, String client) {
 
         public Key {
             Objects.requireNonNull(route, "route");
             Objects.requireNonNull(login, "login");
             Objects.requireNonNull(mailbox, "mailbox");
+            Objects.requireNonNull(client, "client");
         }
 
-        static Key of(Route route, byte[] login, String mailbox) {
-            return new Key(route, new String(login, StandardCharsets.ISO_8859_1), mailbox);
+        static Key of(Route route, byte[] login, String mailbox, io.popbridge.pop3.SessionContext context) {
+            String client = "";
+            if (route.forwardClientAddress() && context.clientAddress() instanceof java.net.InetSocketAddress inet
+                    && inet.getAddress() != null) {
+                client = inet.getAddress().getHostAddress();
+            }
+            return new Key(route, new String(login, StandardCharsets.ISO_8859_1), mailbox, client);
         }
 
         @Override
         public String toString() {
-            return "Key[" + route.label() + ", " + mailbox + "]"; // no user names in stray logs
+            return "Key[" + route.label() + ", " + mailbox + "]"; // no user names or addresses in stray logs
         }
     }
 
