@@ -4,6 +4,7 @@
 # 100,000-message mailbox). A default run takes about 5 minutes. Options (all optional):
 #   --duration S --warmup S --workers N --messages N --users N --big N (0: no big mailbox)
 #   --scenarios poll,download,top,big-poll   --popbridge-jvm "-Xmx512m ..."
+#   --reuse-idle-time 0 (popbridge without upstream session reuse; default 15s)
 # Longer, steadier run: bench/compare.sh --duration 60 --warmup 10
 # Needs Dovecot 2.3 (dovecot-imapd, dovecot-pop3d) and a JDK 17; builds target/popbridge.jar if
 # it is missing (REBUILD=1 forces it). Output is also written to target/compare-<time>.txt.

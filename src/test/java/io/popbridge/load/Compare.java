@@ -52,6 +52,10 @@ public final class Compare implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds per run.")
     double warmup;
 
+    @Option(names = "--reuse-idle-time", defaultValue = "15s",
+            description = "popbridge's upstream.reuse.idle-time (0: every poll logs in upstream; default ${DEFAULT-VALUE}).")
+    String reuseIdleTime;
+
     @Option(names = "--workers", defaultValue = "4", description = "Closed-loop workers (Dovecot allows 10 per user+IP).")
     int workers;
 
@@ -257,6 +261,8 @@ public final class Compare implements Callable<Integer> {
                 data-dir: %s
                 upstream:
                   url: imap://127.0.0.1:%d
+                  reuse:
+                    idle-time: %s
                 auth:
                   failure-delay: 0s
                 limits:
@@ -265,7 +271,7 @@ public final class Compare implements Callable<Integer> {
                   max-sessions-per-user: 1000
                 admin:
                   enabled: false
-                """.formatted(port, work.resolve("data"), imapPort);
+                """.formatted(port, work.resolve("data"), imapPort, reuseIdleTime);
         Files.writeString(work.resolve("popbridge.yaml"), config, StandardCharsets.UTF_8);
         Files.writeString(work.resolve("port"), Integer.toString(port));
         List<String> command = new ArrayList<>(List.of("java"));
