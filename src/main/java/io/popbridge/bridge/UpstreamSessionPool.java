@@ -206,8 +206,16 @@ public final class UpstreamSessionPool implements AutoCloseable {
         Entry replaced;
         boolean kept;
         synchronized (this) {
-            replaced = closed ? null : idle.remove(key);
-            kept = !closed && idle.size() < options.maxIdle();
+            Entry existing = closed ? null : idle.get(key);
+            if (existing != null && existing.loop != loop && MessageDigest.isEqual(existing.verifier, verifier)) {
+                // Same user and password kept on another loop: keep that one (no LOGOUT churn
+                // when a user's polls alternate between loops); this one logs out.
+                replaced = null;
+                kept = false;
+            } else {
+                replaced = closed ? null : idle.remove(key);
+                kept = !closed && idle.size() < options.maxIdle();
+            }
             if (kept) {
                 idle.put(key, entry);
             }
