@@ -69,6 +69,10 @@ class UpstreamReuseTest {
     }
 
     private void start(Duration idleTime, Duration commandTimeout, Duration maxAge) throws Exception {
+        start(idleTime, commandTimeout, maxAge, 1);
+    }
+
+    private void start(Duration idleTime, Duration commandTimeout, Duration maxAge, int loops) throws Exception {
         ImapClientOptions imap = new ImapClientOptions(Duration.ofSeconds(5), commandTimeout, 64 * 1024,
                 1L << 31, null);
         UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", proxy.port(), UpstreamEndpoint.Security.PLAIN);
@@ -79,7 +83,7 @@ class UpstreamReuseTest {
         ImapMailboxProvider provider = new ImapMailboxProvider(options,
                 Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS)), metrics, null, MappingOptions.DEFAULTS,
                 pool);
-        bridge = BridgeServer.start(new InetSocketAddress("127.0.0.1", 0), Pop3Options.defaults(), provider, 1);
+        bridge = BridgeServer.start(new InetSocketAddress("127.0.0.1", 0), Pop3Options.defaults(), provider, loops);
         address = bridge.localAddress();
     }
 
@@ -241,6 +245,20 @@ class UpstreamReuseTest {
         assertEquals(2, proxy.connections(), "a real login again after max-age (1s)");
         assertTrue(sessions("reused") >= 1, "polls in between were reused");
         assertEquals(2, logins());
+    }
+
+    @Test
+    void pollsAlternatingBetweenTwoEventLoopsKeepTheFirstSessionAndReuseItOnItsLoop() throws Exception {
+        // Netty hands accepted connections to the two loops in turn: polls 1 and 3 share a loop.
+        start(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(1), 2);
+        poll(Upstream.PASSWORD);
+        poll(Upstream.PASSWORD); // other loop: logs in afresh, and logs out at its end
+        await(() -> proxy.commands().contains("LOGOUT"), "the second loop's session logged out");
+        assertEquals(1, pool.size());
+        poll(Upstream.PASSWORD);
+        assertEquals(2, proxy.connections(), "the third poll reused the first session");
+        assertEquals(1, sessions("reused"));
+        assertEquals(1, proxy.commands().stream().filter("LOGOUT"::equals).count());
     }
 
     @Test
