@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * loop, log in (AUTHENTICATE PLAIN or LOGIN with the password, or AUTHENTICATE
  * with a passed-through token; a password login sends the name as the route's {@link LoginRewrite}
  * makes it), SELECT the mailbox, then take the snapshot with
- * {@code UID FETCH 1:* (UID RFC822.SIZE FLAGS)}.
+ * {@code UID FETCH 1:* (UID RFC822.SIZE FLAGS)}; with a mapping store, the listing cache brings
+ * the last login's listing up to date instead ({@link CachedStoreLogin}, docs/mapping.md).
  *
  * <p>Credentials that could never be sent safely (CR, LF or NUL) are refused before any upstream
  * contact. Secrets are wiped once the login command is encoded; no log line carries them.
@@ -44,6 +45,8 @@ public final class ImapMailboxProvider implements MailboxProvider {
     /** Null: UIDLs derived from UIDVALIDITY and UID, sizes learnt in memory only. */
     private final MappingStore store;
     private final MappingOptions mapping;
+    /** Null: no listing cache (no store, or {@code listing-cache.max-messages: 0}). */
+    private final CachedStoreLogin.Shared cached;
 
     public ImapMailboxProvider(BridgeOptions options) {
         this(options, UpstreamObserver.NONE);
@@ -69,11 +72,26 @@ public final class ImapMailboxProvider implements MailboxProvider {
      */
     public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer, MappingStore store,
             MappingOptions mapping) {
+        this(options, router, observer, store, mapping, null);
+    }
+
+    /**
+     * As above, with the listing cache's meters (docs/metrics.md) registered in {@code registry}
+     * (null: none). With a store, logins use the listing cache ({@link CachedStoreLogin}) unless
+     * {@code mapping.listingCacheMaxMessages()} is 0 or the user's window has date limits (they
+     * need every message's INTERNALDATE, which the cache does not keep).
+     */
+    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer, MappingStore store,
+            MappingOptions mapping, io.micrometer.core.instrument.MeterRegistry registry) {
         this.options = Objects.requireNonNull(options, "options");
         this.router = Objects.requireNonNull(router, "router");
         this.observer = Objects.requireNonNull(observer, "observer");
         this.store = store;
         this.mapping = Objects.requireNonNull(mapping, "mapping");
+        this.cached = store == null || mapping.listingCacheMaxMessages() == 0 ? null
+                : new CachedStoreLogin.Shared(options, mapping, store, new CachedListings(
+                        new io.popbridge.mapping.ListingCache(store, mapping.listingCacheMaxMessages(), registry)),
+                        sizes, observer);
     }
 
     @Override
@@ -155,6 +173,13 @@ public final class ImapMailboxProvider implements MailboxProvider {
                         observer.error(upstreamName, "login");
                     }
                     fail(client, promise, failure);
+                    return;
+                }
+                MappingOptions.Window window = store == null ? null : mapping.windowOf(user);
+                if (cached != null && window.youngerThanDays() == 0 && !window.fromNowOn()) {
+                    CachedStoreLogin.open(cached, client, context.eventLoop(), upstreamName,
+                            MailboxKeys.of(route, user, options.mailbox()), user, device, window, promise,
+                            failure -> fail(client, promise, failure));
                     return;
                 }
                 client.select(options.mailbox(), false).addListener(selected -> {

@@ -38,7 +38,8 @@ public final class Main implements Launcher {
         try {
             server = BridgeServer.start(config.listeners(), tls, config.pop3(),
                     new ImapMailboxProvider(config.bridge(), config.router(),
-                            metrics != null ? metrics : UpstreamObserver.NONE, store, config.mapping()), 0,
+                            metrics != null ? metrics : UpstreamObserver.NONE, store, config.mapping(),
+                            metrics != null ? metrics.registry() : null), 0,
                     config.ops().trustedProxies(), name -> metrics != null ? metrics.listener(name) : SessionObserver.NONE);
         } catch (Exception e) {
             store.close();
