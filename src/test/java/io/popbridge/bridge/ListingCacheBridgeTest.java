@@ -118,6 +118,36 @@ class ListingCacheBridgeTest {
     }
 
     @Test
+    void metersInTheServersRegistry() throws Exception {
+        ModSeqImapServer server = new ModSeqImapServer("IMAP4rev1 ENABLE CONDSTORE QRESYNC", 9);
+        running.add(server);
+        for (int i = 0; i < 10; i++) {
+            server.append(500 + i);
+        }
+        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", server.port(), UpstreamEndpoint.Security.PLAIN);
+        io.popbridge.imap.ImapClientOptions imap = new io.popbridge.imap.ImapClientOptions(java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(10), 64 * 1024, 1L << 31, null);
+        BridgeOptions options = new BridgeOptions(endpoint, imap, "INBOX", DeletePolicy.parse("hide"),
+                RetrievePolicy.PEEK, BridgeOptions.DEFAULT_HIDE_KEYWORD);
+        io.popbridge.ops.Metrics metrics = new io.popbridge.ops.Metrics();
+        MappingStore store = MappingStore.open(new StoreConfig.Sqlite(dir.resolve("meters.db")));
+        bridges.add(store);
+        BridgeServer bridge = BridgeServer.start(new InetSocketAddress("127.0.0.1", 0),
+                io.popbridge.pop3.Pop3Options.defaults(), new ImapMailboxProvider(options,
+                        Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS)), metrics, store,
+                        MappingOptions.DEFAULTS, metrics.registry()), 1);
+        bridges.add(bridge::close);
+        statUidl(bridge.localAddress(), ModSeqImapServer.USER, ModSeqImapServer.PASSWORD);
+        statUidl(bridge.localAddress(), ModSeqImapServer.USER, ModSeqImapServer.PASSWORD);
+        String text = metrics.registry().scrape();
+        assertTrue(text.contains("cache_gets_total{cache=\"listing\",result=\"hit\"} 1.0"), text);
+        assertTrue(text.contains("cache_gets_total{cache=\"listing\",result=\"miss\"} 1.0"), text);
+        assertTrue(text.contains("popbridge_listing_store_total{op=\"load\"} 1.0"), text);
+        assertTrue(text.contains("popbridge_listing_store_total{op=\"save\"} 1.0"), text);
+        assertTrue(text.contains("popbridge_listing_store_total{op=\"skip\"} 1.0"), text);
+    }
+
+    @Test
     void greenMailWithoutCondStore() throws Exception {
         Upstream upstream = new Upstream();
         running.add(upstream);
