@@ -135,7 +135,7 @@ final class StoreListing {
             }
             List<MessageFacts> facts = new ArrayList<>(unknown.size());
             Chain.each(loop, UidSets.of(unknown.stream().mapToLong(Long::longValue).sorted().toArray()),
-                    set -> facts(set, facts)).addListener(fetched -> {
+                    set -> facts(set, listing, facts)).addListener(fetched -> {
                         if (!fetched.isSuccess()) {
                             observer.error(upstreamName, "listing");
                             promise.tryFailure(Failures.upstream("message fingerprints", fetched.cause()));
@@ -157,11 +157,15 @@ final class StoreListing {
         return promise;
     }
 
-    /** Fingerprint facts of the messages in {@code set}, one FETCH; expunged ones simply do not answer. */
-    private Future<Void> facts(String set, List<MessageFacts> out) {
+    /**
+     * Fingerprint facts of the messages in {@code set}, one FETCH (sizes from {@code listing});
+     * expunged ones simply do not answer.
+     */
+    private Future<Void> facts(String set, io.popbridge.mapping.Listing listing, List<MessageFacts> out) {
         Promise<Void> done = loop.newPromise();
         List<String> items = new ArrayList<>(listingItems(client));
         items.remove("FLAGS");
+        items.remove("RFC822.SIZE");
         items.add(MESSAGE_ID_ITEM);
         client.uidFetch(set, items).addListener(f -> {
             if (!f.isSuccess()) {
@@ -175,8 +179,9 @@ final class StoreListing {
                 seen.add(known.uid());
             }
             for (FetchedMessage m : fetched) {
-                if (listed(m) && seen.add(m.uid())) {
-                    out.add(new MessageFacts(m.uid(), m.rfc822Size(), m.emailId(), messageId(m.header()),
+                int index = listing.indexOf(m.uid());
+                if (index >= 0 && seen.add(m.uid())) {
+                    out.add(new MessageFacts(m.uid(), listing.messageSize(index), m.emailId(), messageId(m.header()),
                             m.internalDate()));
                 }
             }

@@ -127,7 +127,7 @@ public final class ModSeqImapServer implements AutoCloseable {
 
         Conn(Socket s) throws IOException {
             in = new BufferedInputStream(s.getInputStream());
-            out = s.getOutputStream();
+            out = new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16); // flushed after each command
         }
 
         void send(String line) throws IOException {
@@ -160,6 +160,7 @@ public final class ModSeqImapServer implements AutoCloseable {
                 Matcher m = COMMAND.matcher(line);
                 if (!m.matches()) {
                     c.send("* BAD no tag");
+                    c.out.flush();
                     continue;
                 }
                 String tag = m.group(1);
