@@ -118,6 +118,44 @@ class ListingCacheBridgeTest {
     }
 
     @Test
+    void aStoreThatCannotGiveTheCachedListingCostsAFullListingNotTheLogin() throws Exception {
+        ModSeqImapServer server = new ModSeqImapServer("IMAP4rev1 ENABLE CONDSTORE QRESYNC", 21);
+        running.add(server);
+        for (int i = 0; i < 20; i++) {
+            server.append(700 + i);
+        }
+        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", server.port(), UpstreamEndpoint.Security.PLAIN);
+        Path db = dir.resolve("loads.db");
+        List<String> first = statUidl(start(endpoint, "INBOX", "hide", db, 1_000_000).localAddress(),
+                ModSeqImapServer.USER, ModSeqImapServer.PASSWORD);
+        stop();
+
+        // restart with a store whose listing reads fail (everything else works)
+        MappingStore real = MappingStore.open(new StoreConfig.Sqlite(db));
+        bridges.add(real);
+        MappingStore loadsFail = (MappingStore) java.lang.reflect.Proxy.newProxyInstance(
+                MappingStore.class.getClassLoader(), new Class<?>[] {MappingStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("loadListing")) {
+                        return java.util.concurrent.CompletableFuture.failedFuture(
+                                new io.popbridge.mapping.StoreException("listing row unreadable"));
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        BridgeServer bridge = MappingBridgeTest.start(endpoint, null, "INBOX", "hide", loadsFail, new AtomicInteger(),
+                MappingOptions.DEFAULTS);
+        bridges.add(bridge::close);
+        server.resetCounts();
+        assertEquals(first, statUidl(bridge.localAddress(), ModSeqImapServer.USER, ModSeqImapServer.PASSWORD));
+        List<String> sent = server.commands();
+        assertTrue(any(sent, FULL_FETCH), sent.toString());
+        assertFalse(any(sent, FINGERPRINTS), sent.toString()); // the store knew every UIDL
+    }
+
+    @Test
     void metersInTheServersRegistry() throws Exception {
         ModSeqImapServer server = new ModSeqImapServer("IMAP4rev1 ENABLE CONDSTORE QRESYNC", 9);
         running.add(server);
