@@ -99,7 +99,8 @@ public final class ListingCacheBench {
     private static String summary(List<String> commands) {
         List<String> out = new ArrayList<>();
         for (String c : commands) {
-            out.add(c.startsWith("LOGIN") ? "LOGIN" : c.length() > 60 ? c.substring(0, 60) + "..." : c);
+            out.add(c.startsWith("LOGIN") || c.startsWith("AUTHENTICATE") ? c.split(" ")[0]
+                    : c.length() > 60 ? c.substring(0, 60) + "..." : c);
         }
         return out.toString();
     }

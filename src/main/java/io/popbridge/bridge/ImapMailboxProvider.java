@@ -41,7 +41,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private final BridgeOptions options;
     private final SizeCorrections sizes = new SizeCorrections(100_000);
     private final UpstreamObserver observer;
-    private final Router router;
+    private final RouteResolver router;
     /** Null: UIDLs derived from UIDVALIDITY and UID, sizes learnt in memory only. */
     private final MappingStore store;
     private final MappingOptions mapping;
@@ -61,37 +61,36 @@ public final class ImapMailboxProvider implements MailboxProvider {
      * Sends each user to the upstream {@code router} chooses for the name the client sent;
      * {@code options} gives the mailbox and policies (its upstream is not used).
      */
-    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer) {
+    public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer) {
         this(options, router, observer, null, MappingOptions.DEFAULTS);
     }
 
     /**
-     * As {@link #ImapMailboxProvider(BridgeOptions, Router, UpstreamObserver)}, with UIDLs, learnt
+     * As {@link #ImapMailboxProvider(BridgeOptions, RouteResolver, UpstreamObserver)}, with UIDLs, learnt
      * sizes and store-kept hidden sets in {@code store} (owned by the caller, who closes it), and
      * per-device views as {@code mapping} says.
      */
-    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer, MappingStore store,
+    public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer, MappingStore store,
             MappingOptions mapping) {
-        this(options, router, observer, store, mapping, null);
+        this(options, router, observer, store, mapping, store == null || mapping.listingCacheMaxMessages() == 0 ? null
+                : new io.popbridge.mapping.ListingCache(store, mapping.listingCacheMaxMessages(), null));
     }
 
     /**
-     * As above, with the listing cache's meters (docs/metrics.md) registered in {@code registry}
-     * (null: none). With a store, logins use the listing cache ({@link CachedStoreLogin}) unless
-     * {@code mapping.listingCacheMaxMessages()} is 0 or the user's window has date limits (they
-     * need every message's INTERNALDATE, which the cache does not keep).
+     * As above, with the listing cache {@code listingCache} (null: none; owned by the caller, so
+     * that it outlives a provider replaced by a configuration reload). With a store and a cache,
+     * logins use it ({@link CachedStoreLogin}) unless the user's window has date limits (they need
+     * every message's INTERNALDATE, which the cache does not keep).
      */
-    public ImapMailboxProvider(BridgeOptions options, Router router, UpstreamObserver observer, MappingStore store,
-            MappingOptions mapping, io.micrometer.core.instrument.MeterRegistry registry) {
+    public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer, MappingStore store,
+            MappingOptions mapping, io.popbridge.mapping.ListingCache listingCache) {
         this.options = Objects.requireNonNull(options, "options");
         this.router = Objects.requireNonNull(router, "router");
         this.observer = Objects.requireNonNull(observer, "observer");
         this.store = store;
         this.mapping = Objects.requireNonNull(mapping, "mapping");
-        this.cached = store == null || mapping.listingCacheMaxMessages() == 0 ? null
-                : new CachedStoreLogin.Shared(options, mapping, store, new CachedListings(
-                        new io.popbridge.mapping.ListingCache(store, mapping.listingCacheMaxMessages(), registry)),
-                        sizes, observer);
+        this.cached = store == null || listingCache == null ? null
+                : new CachedStoreLogin.Shared(options, mapping, store, new CachedListings(listingCache), sizes, observer);
     }
 
     @Override
@@ -117,10 +116,11 @@ public final class ImapMailboxProvider implements MailboxProvider {
             }
             upstreamUser = user.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
-        Route route = router.route(user);
         byte[] sent = upstreamUser;
-        return open(context, route, user, device, client -> client.login(route.login().apply(sent),
-                credentials.password()), credentials::wipe);
+        String routedUser = user;
+        String routedDevice = device;
+        return routed(user, context, credentials::wipe, route -> open(context, route, routedUser, routedDevice,
+                client -> client.login(route.upstreamLogin(sent), credentials.password()), credentials::wipe));
     }
 
     /**
@@ -130,8 +130,43 @@ public final class ImapMailboxProvider implements MailboxProvider {
      */
     @Override
     public Future<Mailbox> open(TokenLogin login, SessionContext context) {
-        return open(context, router.route(login.user()), login.user(), "", client -> client.authenticate(login.mechanism(), login.initialResponse()),
-                login::wipe);
+        return routed(login.user(), context, login::wipe, route -> open(context, route, login.user(), "",
+                client -> client.authenticate(login.mechanism(), login.initialResponse()), login::wipe));
+    }
+
+    // --- routing hook: RouteResolver (Router, or an HTTP lookup) may answer later ---
+
+    /** Resolves the route of {@code user}, then {@code then}; a failed resolution wipes and fails. */
+    private Future<Mailbox> routed(String user, SessionContext context, Runnable wipe,
+            Function<Route, Future<Mailbox>> then) {
+        Future<Route> route;
+        try {
+            route = router.resolve(user, context);
+        } catch (RuntimeException e) {
+            route = context.eventLoop().newFailedFuture(e);
+        }
+        if (route.isDone() && route.isSuccess()) {
+            return then.apply(route.getNow());
+        }
+        Promise<Mailbox> promise = context.eventLoop().newPromise();
+        route.addListener(resolved -> context.eventLoop().execute(() -> {
+            if (!resolved.isSuccess()) {
+                wipe.run();
+                MailboxException failure = resolved.cause() instanceof MailboxException m ? m
+                        : new MailboxException(FailureKind.SYS_TEMP, "routing failed: " + resolved.cause());
+                log.warn("mailbox open failed: {}", failure.getMessage());
+                promise.setFailure(failure);
+                return;
+            }
+            then.apply((Route) resolved.getNow()).addListener(opened -> {
+                if (opened.isSuccess()) {
+                    promise.setSuccess((Mailbox) opened.getNow());
+                } else {
+                    promise.setFailure(opened.cause());
+                }
+            });
+        }));
+        return promise;
     }
 
     private Future<Mailbox> refused(SessionContext context, MailboxException failure) {
@@ -162,6 +197,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
             ImapClient client = (ImapClient) connected.getNow();
             Future<Void> loggedIn;
             try {
+                ClientAddressForwarding.beforeLogin(client, route, context);
                 loggedIn = login.apply(client);
             } finally {
                 wipe.run();

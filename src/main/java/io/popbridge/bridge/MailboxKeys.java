@@ -26,7 +26,7 @@ public final class MailboxKeys {
      * @param mailbox the IMAP mailbox served (usually {@code INBOX})
      */
     public static MailboxKey of(Route route, String clientUser, String mailbox) {
-        byte[] upstreamName = route.login().apply(clientUser.getBytes(StandardCharsets.UTF_8));
+        byte[] upstreamName = route.upstreamLogin(clientUser.getBytes(StandardCharsets.UTF_8));
         return new MailboxKey(route.label(), new String(upstreamName, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT),
                 mailbox);
     }

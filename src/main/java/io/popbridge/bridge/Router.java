@@ -10,7 +10,7 @@ import java.util.Objects;
  * default. Users and domains match case-insensitively; the domain is what follows the last
  * {@code @} of the name the POP3 client sent. Immutable and thread-safe.
  */
-public final class Router {
+public final class Router implements RouteResolver {
 
     private final Route fallback;
     private final Map<String, Route> users;
@@ -50,9 +50,24 @@ public final class Router {
         return fallback;
     }
 
+    /** {@link #route(String)}, already complete. */
+    @Override
+    public io.netty.util.concurrent.Future<Route> resolve(String user, io.popbridge.pop3.SessionContext context) {
+        return context.eventLoop().newSucceededFuture(route(user));
+    }
+
     /** The route of users no entry matches. */
     public Route fallback() {
         return fallback;
+    }
+
+    /** Every route: the fallback first, then user entries, then domain entries (may repeat an upstream). */
+    public java.util.List<Route> routes() {
+        java.util.List<Route> all = new java.util.ArrayList<>();
+        all.add(fallback);
+        all.addAll(users.values());
+        all.addAll(domains.values());
+        return all;
     }
 
     /** Number of user and domain entries. */

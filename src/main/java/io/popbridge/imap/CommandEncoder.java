@@ -77,6 +77,32 @@ final class CommandEncoder {
         return this;
     }
 
+    /**
+     * A parenthesised list of quoted strings, as the parameter list of ID (RFC 2971). Each value
+     * must be printable 7-bit text (quoted, never a literal).
+     */
+    CommandEncoder quotedList(java.util.List<String> values) {
+        raw(" (");
+        for (int i = 0; i < values.size(); i++) {
+            byte[] value = values.get(i).getBytes(StandardCharsets.US_ASCII);
+            if (!isQuotable(value) || !values.get(i).chars().allMatch(c -> c < 0x80)) {
+                throw new IllegalArgumentException("not printable 7-bit text");
+            }
+            if (i > 0) {
+                raw(" ");
+            }
+            current.write('"');
+            for (byte b : value) {
+                if (b == '"' || b == '\\') {
+                    current.write('\\');
+                }
+                current.write(b);
+            }
+            current.write('"');
+        }
+        return raw(")");
+    }
+
     /** A mailbox name, encoded as modified UTF-7. */
     CommandEncoder mailbox(String mailbox) {
         if (mailbox.isEmpty()) {

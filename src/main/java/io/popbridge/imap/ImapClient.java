@@ -283,6 +283,23 @@ public final class ImapClient {
                 new Commands.Simple(promise()));
     }
 
+    /**
+     * {@code ID ("field" "value" ...)} (RFC 2971) with {@code fields} in their order; fails without
+     * sending unless the server advertises ID. Fields and values must be printable 7-bit text. The
+     * server's own ID answer is ignored.
+     */
+    public Future<Void> id(java.util.Map<String, String> fields) {
+        if (!hasCapability("ID")) {
+            return failed(new UnsupportedOperationException("server lacks ID; ID not sent"));
+        }
+        List<String> flat = new java.util.ArrayList<>();
+        fields.forEach((k, v) -> {
+            flat.add(k);
+            flat.add(v);
+        });
+        return connection.submit("ID", e -> e.quotedList(flat), new Commands.Simple(promise()));
+    }
+
     /** {@code UID EXPUNGE <uidSet>} (UIDPLUS); fails without sending if the capability is absent. */
     public Future<Void> uidExpunge(String uidSet) {
         if (!hasCapability("UIDPLUS")) {

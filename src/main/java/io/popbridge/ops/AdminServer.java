@@ -75,10 +75,21 @@ public final class AdminServer implements AutoCloseable {
     static AdminServer start(InetSocketAddress address, Metrics metrics, BooleanSupplier listenersBound,
             UpstreamEndpoint upstream, SslContext upstreamTls, java.time.Duration probeCache)
             throws InterruptedException {
+        Readiness.Target target = new Readiness.Target(upstream, upstreamTls);
+        return start(address, metrics, listenersBound, () -> java.util.List.of(target), probeCache);
+    }
+
+    /**
+     * As above, with {@code /readyz} probing every upstream {@code upstreams} lists (the default and
+     * each route's), read at each probe so that a configuration reload changes them.
+     */
+    public static AdminServer start(InetSocketAddress address, Metrics metrics, BooleanSupplier listenersBound,
+            java.util.function.Supplier<java.util.List<Readiness.Target>> upstreams, java.time.Duration probeCache)
+            throws InterruptedException {
         Objects.requireNonNull(metrics, "metrics");
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            Readiness readiness = new Readiness(listenersBound, upstream, upstreamTls, group.next(), probeCache);
+            Readiness readiness = new Readiness(listenersBound, upstreams, group.next(), probeCache);
             Channel channel = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)

@@ -14,27 +14,47 @@ import io.netty.util.concurrent.Promise;
 import io.popbridge.imap.UpstreamEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
- * Whether this instance can serve: every POP3 listener is bound, and the upstream accepts a TCP
- * connection (and completes a TLS handshake, for {@code imaps://}) within the probe timeout. The
- * upstream probe's result is kept for {@link #CACHE_FOR}, so that a busy scraper cannot turn
- * readiness checks into a connection flood.
+ * Whether this instance can serve: every POP3 listener is bound, and every configured upstream
+ * (the default and each route's) accepts a TCP connection (and completes a TLS handshake, for
+ * {@code imaps://}) within the probe timeout. The upstreams are probed in parallel; the result is
+ * kept for {@link #CACHE_FOR}, so that a busy scraper cannot turn readiness checks into a
+ * connection flood. The list of upstreams is read at each probe, so a reload changes it.
  *
  * <p>Event-loop confined: {@link #check()} must be called on {@code loop}.
  */
 public final class Readiness {
 
-    static final Duration CACHE_FOR = Duration.ofSeconds(3);
+    public static final Duration CACHE_FOR = Duration.ofSeconds(3);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
+    /**
+     * One upstream to probe.
+     *
+     * @param tls the client TLS context for the handshake of an implicit-TLS upstream; ignored
+     *     (may be null) otherwise
+     */
+    public record Target(UpstreamEndpoint endpoint, SslContext tls) {
+        public Target {
+            Objects.requireNonNull(endpoint, "endpoint");
+            tls = endpoint.security() == UpstreamEndpoint.Security.IMPLICIT_TLS ? tls : null;
+        }
+
+        String label() {
+            return endpoint.host() + ":" + endpoint.port();
+        }
+    }
+
     private final BooleanSupplier listenersBound;
-    private final UpstreamEndpoint upstream;
-    private final SslContext tls;
+    private final Supplier<List<Target>> upstreams;
     private final EventLoop loop;
     private final Duration cacheFor;
     private String lastReason;
@@ -47,15 +67,18 @@ public final class Readiness {
      *     upstream; ignored otherwise
      */
     public Readiness(BooleanSupplier listenersBound, UpstreamEndpoint upstream, SslContext tls, EventLoop loop) {
-        this(listenersBound, upstream, tls, loop, CACHE_FOR);
+        this(listenersBound, () -> List.of(new Target(upstream, tls)), loop, CACHE_FOR);
     }
 
-    Readiness(BooleanSupplier listenersBound, UpstreamEndpoint upstream, SslContext tls, EventLoop loop,
+    /**
+     * @param upstreams the upstreams to probe, read at each probe (distinct endpoints are probed
+     *     once)
+     */
+    public Readiness(BooleanSupplier listenersBound, Supplier<List<Target>> upstreams, EventLoop loop,
             Duration cacheFor) {
         this.cacheFor = cacheFor;
         this.listenersBound = Objects.requireNonNull(listenersBound, "listenersBound");
-        this.upstream = Objects.requireNonNull(upstream, "upstream");
-        this.tls = upstream.security() == UpstreamEndpoint.Security.IMPLICIT_TLS ? tls : null;
+        this.upstreams = Objects.requireNonNull(upstreams, "upstreams");
         this.loop = Objects.requireNonNull(loop, "loop");
     }
 
@@ -74,18 +97,42 @@ public final class Readiness {
             return promise;
         }
         waiting = new ArrayList<>(List.of(promise));
-        probe().addListener(f -> {
-            lastReason = f.isSuccess() ? null : "upstream not reachable";
+        Map<String, Target> targets = new LinkedHashMap<>();
+        for (Target target : upstreams.get()) {
+            targets.putIfAbsent(target.label() + " " + target.endpoint().security(), target);
+        }
+        List<String> down = new ArrayList<>();
+        int[] pending = {targets.size()};
+        Runnable finish = () -> {
+            lastReason = down.isEmpty() ? null : "upstream not reachable: " + String.join(", ", down);
             lastAt = System.nanoTime();
             cached = true;
             List<Promise<String>> done = waiting;
             waiting = null;
             done.forEach(p -> p.setSuccess(lastReason));
-        });
+        };
+        if (targets.isEmpty()) {
+            finish.run();
+            return promise;
+        }
+        for (Target target : targets.values()) {
+            probe(target).addListener(f -> {
+                // listeners run on the loop: no locking needed
+                if (!f.isSuccess() && !down.contains(target.label())) {
+                    down.add(target.label());
+                }
+                if (--pending[0] == 0) {
+                    down.sort(null);
+                    finish.run();
+                }
+            });
+        }
         return promise;
     }
 
-    private Future<Void> probe() {
+    private Future<Void> probe(Target target) {
+        UpstreamEndpoint upstream = target.endpoint();
+        SslContext tls = target.tls();
         Promise<Void> result = loop.newPromise();
         ChannelFuture connect = new Bootstrap()
                 .group(loop)

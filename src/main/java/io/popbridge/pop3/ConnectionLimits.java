@@ -11,17 +11,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The counters behind {@link LimitOptions}: open connections overall and per client address, and
- * logged-in sessions per user. One instance is shared by every listener of a server; the counters
+ * logged-in sessions per user and per user and client address. One instance is shared by every listener of a server; the counters
  * are touched from many event loops at once, so everything here is thread-safe and non-blocking.
  * A per-address or per-user entry is removed when its count drops to zero, so memory follows the
  * open connections.
  */
 public final class ConnectionLimits {
 
-    private final LimitOptions options;
+    private volatile LimitOptions options;
     private final AtomicInteger connections = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<UserAddress, AtomicInteger> perUserAddress = new ConcurrentHashMap<>();
 
     private final AuthPenalty penalty;
 
@@ -31,7 +32,15 @@ public final class ConnectionLimits {
 
     ConnectionLimits(LimitOptions options, AuthPenalty penalty) {
         this.options = Objects.requireNonNull(options, "options");
-        this.penalty = options.authPenalty() ? penalty : null;
+        this.penalty = Objects.requireNonNull(penalty, "penalty");
+    }
+
+    /**
+     * Applies new limits (a configuration reload) to connections and logins from now on; what is
+     * already counted stays counted, so a lowered limit refuses new ones until enough have ended.
+     */
+    public void update(LimitOptions newOptions) {
+        this.options = Objects.requireNonNull(newOptions, "newOptions");
     }
 
     /**
@@ -40,13 +49,13 @@ public final class ConnectionLimits {
      */
     Duration loginFailed(SocketAddress client, Duration base) {
         InetAddress address = ip(client);
-        return penalty == null || address == null ? base : penalty.failed(address, base);
+        return !options.authPenalty() || address == null ? base : penalty.failed(address, base);
     }
 
     /** A login from {@code client} succeeded: its address's penalty is forgotten. */
     void loginSucceeded(SocketAddress client) {
         InetAddress address = ip(client);
-        if (penalty != null && address != null) {
+        if (options.authPenalty() && address != null) {
             penalty.succeeded(address);
         }
     }
@@ -61,6 +70,7 @@ public final class ConnectionLimits {
      * not an IP address (a local transport) counts only against the overall limit.
      */
     public boolean tryAcquireConnection(SocketAddress client) {
+        LimitOptions options = this.options;
         if (connections.incrementAndGet() > options.maxConnections()) {
             connections.decrementAndGet();
             return false;
@@ -81,13 +91,43 @@ public final class ConnectionLimits {
         connections.decrementAndGet();
     }
 
-    /** Counts a login of {@code user} (case-insensitive) if the per-user limit allows it. */
-    public boolean tryAcquireSession(String user) {
-        return tryIncrement(perUser, key(user), options.maxSessionsPerUser());
+    /**
+     * Counts a login of {@code user} (case-insensitive) from {@code client} if both the per-user and
+     * the per-user-and-address limit allow it. A true result must be matched by one
+     * {@link #releaseSession} with the same arguments. A client that is not an IP address counts
+     * only against the per-user limit.
+     */
+    public boolean tryAcquireSession(String user, SocketAddress client) {
+        LimitOptions options = this.options;
+        String key = key(user);
+        if (!tryIncrement(perUser, key, options.maxSessionsPerUser())) {
+            return false;
+        }
+        InetAddress address = ip(client);
+        if (address != null && !tryIncrement(perUserAddress, new UserAddress(key, address),
+                options.maxSessionsPerUserAndAddress())) {
+            decrement(perUser, key);
+            return false;
+        }
+        return true;
     }
 
-    public void releaseSession(String user) {
-        decrement(perUser, key(user));
+    public void releaseSession(String user, SocketAddress client) {
+        String key = key(user);
+        InetAddress address = ip(client);
+        if (address != null) {
+            decrement(perUserAddress, new UserAddress(key, address));
+        }
+        decrement(perUser, key);
+    }
+
+    /** Logged-in sessions of {@code user} from {@code address}. */
+    public int sessions(String user, InetAddress address) {
+        AtomicInteger n = perUserAddress.get(new UserAddress(key(user), address));
+        return n == null ? 0 : n.get();
+    }
+
+    private record UserAddress(String user, InetAddress address) {
     }
 
     /** Open connections overall (for tests and metrics). */

@@ -68,9 +68,9 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
         }
     };
 
-    private final Pop3Options options;
+    /** The settings for new connections; replaced as a whole by {@link #update}. */
+    private volatile Settings settings;
     private final MailboxProvider provider;
-    private final List<String> capabilities;
     private final TlsMode mode;
     private final Supplier<SslContext> tls;
     private final SessionObserver observer;
@@ -126,22 +126,41 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
         }
         this.trustedProxies = trustedProxies == null ? null : List.copyOf(trustedProxies);
         this.sentCounter = new SentCounter(observer);
-        this.options = Objects.requireNonNull(options, "options");
         this.provider = Objects.requireNonNull(provider, "provider");
         this.mode = Objects.requireNonNull(mode, "mode");
         if (mode != TlsMode.PLAIN && tls == null) {
             throw new IllegalArgumentException("tls: a TLS context is needed for " + mode);
         }
         this.tls = mode == TlsMode.PLAIN ? null : tls;
-        if (options.maxLineLength() < 1) {
-            throw new IllegalArgumentException("maxLineLength must be positive: " + options.maxLineLength());
+        this.settings = Settings.of(options);
+    }
+
+    /**
+     * Uses {@code options} for connections accepted from now on (a configuration reload); open
+     * connections keep the settings they started with. The connection limits are shared, so the
+     * caller updates them once on the {@link ConnectionLimits}.
+     *
+     * @throws IllegalArgumentException if a setting is out of range; the old settings then stay
+     */
+    public void update(Pop3Options options) {
+        this.settings = Settings.of(options);
+    }
+
+    /** The options and the CAPA lines built from them, checked. */
+    private record Settings(Pop3Options options, List<String> capabilities) {
+        static Settings of(Pop3Options options) {
+            Objects.requireNonNull(options, "options");
+            if (options.maxLineLength() < 1) {
+                throw new IllegalArgumentException("maxLineLength must be positive: " + options.maxLineLength());
+            }
+            if (options.maxBadCommands() < 0) {
+                throw new IllegalArgumentException("maxBadCommands must not be negative: " + options.maxBadCommands());
+            }
+            requireNotNegative(options.idleTimeout(), "idleTimeout");
+            requireNotNegative(options.loginTimeout(), "loginTimeout");
+            return new Settings(options, Pop3Capabilities.of(options, AuthorizationCommands.TABLE,
+                    TransactionCommands.TABLE));
         }
-        if (options.maxBadCommands() < 0) {
-            throw new IllegalArgumentException("maxBadCommands must not be negative: " + options.maxBadCommands());
-        }
-        requireNotNegative(options.idleTimeout(), "idleTimeout");
-        requireNotNegative(options.loginTimeout(), "loginTimeout");
-        this.capabilities = Pop3Capabilities.of(options, AuthorizationCommands.TABLE, TransactionCommands.TABLE);
     }
 
     @Override
@@ -152,8 +171,9 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
 
     /** Adds the handlers; separate from {@link #initChannel} so that tests can use any channel. */
     void configure(Channel ch) {
+        Settings current = settings;
         if (trustedProxies == null) {
-            addPop3Handlers(ch);
+            addPop3Handlers(ch, current);
             return;
         }
         if (!trustedProxy(ch.remoteAddress())) {
@@ -163,7 +183,8 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
             return;
         }
         ch.pipeline().addLast(new HAProxyMessageDecoder());
-        ch.pipeline().addLast(PROXY, new ProxyHeaderHandler(options.loginTimeout(), this::addPop3Handlers,
+        ch.pipeline().addLast(PROXY, new ProxyHeaderHandler(current.options().loginTimeout(),
+                channel -> addPop3Handlers(channel, current),
                 () -> observer.connectionRefused("bad_proxy_header")));
     }
 
@@ -179,7 +200,8 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
         return false;
     }
 
-    private void addPop3Handlers(Channel ch) {
+    private void addPop3Handlers(Channel ch, Settings current) {
+        Pop3Options options = current.options();
         ChannelPipeline p = ch.pipeline();
         if (mode == TlsMode.IMPLICIT_TLS) {
             p.addLast(TLS, tls.get().newHandler(ch.alloc()));
@@ -188,7 +210,7 @@ public final class Pop3ServerInitializer extends ChannelInitializer<SocketChanne
         p.addLast(DECODER, new Pop3LineDecoder(options.maxLineLength(),
                 Math.max(options.maxLineLength(), Pop3Options.MAX_AUTH_LINE_LENGTH)));
         p.addLast(IDLE, idleHandler(options.loginTimeout()));
-        p.addLast(SESSION, new Pop3Session(options, provider, capabilities,
+        p.addLast(SESSION, new Pop3Session(options, provider, current.capabilities(),
                 mode == TlsMode.PLAIN_STLS ? tls : null,
                 ctx -> ctx.pipeline().replace(IDLE, IDLE, idleHandler(options.idleTimeout())), observer, limits));
     }

@@ -57,6 +57,8 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private java.net.SocketAddress countedAddress;
     /** The user name counted in {@link #limits}, while logged in. */
     private String countedUser;
+    /** The client address {@link #countedUser} is counted with. */
+    private java.net.SocketAddress countedUserAddress;
     private io.netty.util.concurrent.ScheduledFuture<?> loginDeadline;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private final List<Runnable> writabilityTasks = new ArrayList<>();
@@ -250,7 +252,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
             countedAddress = null;
         }
         if (countedUser != null) {
-            limits.releaseSession(countedUser);
+            limits.releaseSession(countedUser, countedUserAddress);
             countedUser = null;
         }
     }
@@ -492,13 +494,15 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private void open(String userName, java.util.function.Function<SessionContext, Future<Mailbox>> opener) {
         log.user(userName);
         if (userName != null && !userName.isEmpty()) {
-            if (!limits.tryAcquireSession(userName)) {
+            java.net.SocketAddress client = ClientAddress.of(ctx.channel());
+            if (!limits.tryAcquireSession(userName, client)) {
                 // checked before opening: an over-limit client costs the upstream nothing
                 observer.login(FailureKind.IN_USE);
                 writeLine(Pop3Replies.TOO_MANY_SESSIONS);
                 return;
             }
             countedUser = userName;
+            countedUserAddress = client;
         }
         busy = true;
         Future<Mailbox> future;
@@ -513,7 +517,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     private void loggedIn(Future<?> f) {
         if (!(f.isSuccess() && f.getNow() != null) && countedUser != null) {
-            limits.releaseSession(countedUser); // counted only while logged in
+            limits.releaseSession(countedUser, countedUserAddress); // counted only while logged in
             countedUser = null;
         }
         if (!ctx.channel().isActive()) {
@@ -530,7 +534,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
                 // a broken snapshot is the bridge's bug; the client sees a temporary failure
                 opened.abandon();
                 if (countedUser != null) {
-                    limits.releaseSession(countedUser);
+                    limits.releaseSession(countedUser, countedUserAddress);
                     countedUser = null;
                 }
                 LOG.warn("pop3 mailbox snapshot failed: {}", e.toString());

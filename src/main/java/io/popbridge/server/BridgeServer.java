@@ -52,11 +52,15 @@ public final class BridgeServer implements AutoCloseable {
     private final List<Channel> serverChannels;
     private final ChannelGroup sessions;
     private final ServerTls tls;
+    private final List<Pop3ServerInitializer> initializers;
+    private final ConnectionLimits limits;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean closing;
 
     private BridgeServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, List<Channel> serverChannels,
-            ChannelGroup sessions, ServerTls tls) {
+            ChannelGroup sessions, ServerTls tls, List<Pop3ServerInitializer> initializers, ConnectionLimits limits) {
+        this.initializers = List.copyOf(initializers);
+        this.limits = limits;
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
         this.serverChannels = serverChannels;
@@ -144,13 +148,27 @@ public final class BridgeServer implements AutoCloseable {
             if (tls != null) {
                 tls.watch(boss.next());
             }
-            return new BridgeServer(boss, workers, List.copyOf(channels), sessions, tls);
+            return new BridgeServer(boss, workers, List.copyOf(channels), sessions, tls, initializers, limits);
         } catch (RuntimeException | InterruptedException e) {
             channels.forEach(c -> c.close().awaitUninterruptibly());
             boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * Applies new POP3 settings and limits (a configuration reload) to connections accepted from
+     * now on, on every listener; open sessions keep theirs. Connections and logins already counted
+     * stay counted against the new limits.
+     *
+     * @throws IllegalArgumentException if a setting is out of range; nothing is changed then
+     */
+    public void reconfigure(Pop3Options pop3) {
+        for (Pop3ServerInitializer initializer : initializers) {
+            initializer.update(pop3); // each validates the same options: the first throws or none does
+        }
+        limits.update(pop3.limits());
     }
 
     /** The first listener's bound address (useful when port 0 was asked for). */

@@ -94,7 +94,7 @@ public final class Cli implements Callable<Integer> {
             }
             Logging.apply(loaded.logFormat());
             try {
-                launcher.start(loaded, false);
+                launcher.start(loaded, false, ConfigSource.of(config, overrides));
             } catch (ConfigException e) {
                 return usage(e.getMessage()); // found at start-up, e.g. an unusable store
             }
@@ -110,16 +110,18 @@ public final class Cli implements Callable<Integer> {
         try (DemoUpstream demoUpstream = DemoUpstream.start()) {
             UpstreamEndpoint endpoint = demoUpstream.endpoint();
             ServerConfig loaded;
+            ConfigSource source = ConfigSource.of(config,
+                    new ConfigLoader.Overrides(listen, UpstreamUrl.format(endpoint), false));
             try {
-                loaded = ConfigLoader.load(config, new ConfigLoader.Overrides(listen, UpstreamUrl.format(endpoint), false));
+                loaded = source.load();
             } catch (ConfigException e) {
                 return usage(e.getMessage());
             }
             Logging.apply(loaded.logFormat());
             try {
-                launcher.start(loaded, true);
+                launcher.start(loaded, true, source);
             } catch (ConfigException e) {
-                return usage(e.getMessage());
+                return usage(e.getMessage()); // found at start-up, e.g. an unusable store
             }
             return EXIT_OK;
         }

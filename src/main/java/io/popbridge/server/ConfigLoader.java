@@ -12,6 +12,7 @@ import io.popbridge.bridge.BridgeOptions;
 import io.popbridge.bridge.DeletePolicy;
 import io.popbridge.bridge.LoginRewrite;
 import io.popbridge.bridge.RetrievePolicy;
+import io.popbridge.bridge.RouteLookupOptions;
 import io.popbridge.bridge.Route;
 import io.popbridge.bridge.Router;
 import io.popbridge.imap.ImapClientOptions;
@@ -56,21 +57,24 @@ public final class ConfigLoader {
 
     private static final List<String> TOP =
             List.of("listen", "listeners", "tls", "auth", "data-dir", "log-format", "upstream", "policy", "pop3",
-                    "admin", "proxy", "shutdown", "routes", "limits", "store", "mapping");
+                    "admin", "proxy", "shutdown", "routes", "limits", "reload", "routing", "store", "mapping");
     private static final List<String> LIMITS =
-            List.of("max-connections", "max-connections-per-address", "max-sessions-per-user");
+            List.of("max-connections", "max-connections-per-address", "max-sessions-per-user",
+                    "max-sessions-per-user-and-address");
     private static final List<String> ADMIN = List.of("enabled", "address");
     private static final List<String> PROXY = List.of("trusted-networks");
     private static final List<String> SHUTDOWN = List.of("grace-period");
+    private static final List<String> RELOAD = List.of("watch-config", "watch-interval");
     private static final List<String> TLS =
             List.of("hostname", "certificate", "key", "pkcs12", "pkcs12-password", "reload-interval");
     private static final List<String> AUTH = List.of("allow-cleartext", "trust-loopback", "trusted-networks",
             "failure-delay", "max-failures", "token-mechanisms", "penalty");
     private static final List<String> UPSTREAM =
             List.of("url", "allow-plaintext", "ca-file", "pin-sha256", "connect-timeout", "command-timeout",
-                    "mailbox", "login");
+                    "mailbox", "login", "forward-client-address");
     private static final List<String> ROUTE =
-            List.of("domain", "user", "url", "allow-plaintext", "ca-file", "pin-sha256", "login");
+            List.of("domain", "user", "url", "allow-plaintext", "ca-file", "pin-sha256", "login",
+                    "forward-client-address");
     private static final List<String> POLICY = List.of("delete", "retrieve", "hide-keyword");
     private static final List<String> POP3 = List.of("idle-timeout", "login-timeout", "login-deadline", "max-bad-commands",
             "implementation");
@@ -191,6 +195,22 @@ public final class ConfigLoader {
             }
         }
         Router router = new Router(fallback, users, domains);
+        RouteLookupOptions lookup = null;
+        if (file.lookup != null) {
+            LookupSettings l = file.lookup;
+            SslContext lookupTls = clientTls(file.upstream.caFile, source, "upstream.");
+            boolean lookupPlaintext = file.allowPlaintext || overrides.allowPlaintextUpstream();
+            ImapClientOptions d = ImapClientOptions.defaults();
+            lookup = new RouteLookupOptions(l.url(), l.post(), l.timeout(), l.cacheTtl(), l.cacheSize(), l.staticOnFailure(),
+                    url -> {
+                        UpstreamEndpoint endpoint = UpstreamUrl.parse(url, lookupPlaintext);
+                        ImapClientOptions options = new ImapClientOptions(file.connectTimeout, file.commandTimeout,
+                                d.maxLineLength(), d.maxLiteralSize(),
+                                endpoint.security() == UpstreamEndpoint.Security.PLAIN ? null : lookupTls);
+                        return new Route(endpoint, options, LoginRewrite.AS_IS, null,
+                                file.upstream.forwardClientAddress);
+                    });
+        }
         BridgeOptions bridge;
         try {
             bridge = new BridgeOptions(upstream, imap, file.mailbox, file.delete, file.retrieve, file.hideKeyword);
@@ -207,7 +227,7 @@ public final class ConfigLoader {
             throw new ConfigException(source, "admin.address", "is also a POP3 listener's address");
         }
         return new ServerConfig(listeners, file.tls, file.dataDir, file.logFormat, file.pop3, bridge, file.ops,
-                router, file.store, file.mapping);
+                router, lookup, file.store, file.mapping);
     }
 
     /** The route to {@code endpoint} with the TLS settings of {@code spec} and the file's timeouts. */
@@ -222,7 +242,7 @@ public final class ConfigLoader {
         ImapClientOptions defaults = ImapClientOptions.defaults();
         ImapClientOptions imap = new ImapClientOptions(file.connectTimeout, file.commandTimeout,
                 defaults.maxLineLength(), defaults.maxLiteralSize(), ssl).withPublicKeyPins(spec.pins);
-        return new Route(endpoint, imap, spec.login);
+        return new Route(endpoint, imap, spec.login, null, spec.forwardClientAddress);
     }
 
     /**
@@ -308,7 +328,7 @@ public final class ConfigLoader {
      * @param prefix the keys' prefix in errors, as in {@code routes[2].}
      */
     private record UpstreamSpec(String prefix, String url, boolean allowPlaintext, Path caFile, Set<String> pins,
-            LoginRewrite login) {
+            LoginRewrite login, boolean forwardClientAddress) {
 
         static UpstreamSpec read(Section section) throws ConfigException {
             String url = section.string("url", null);
@@ -338,7 +358,8 @@ public final class ConfigLoader {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(section.name("login"), e.getMessage());
             }
-            return new UpstreamSpec(section.name(""), url, allowPlaintext, caFile, pins, login);
+            boolean forward = section.bool("forward-client-address", false);
+            return new UpstreamSpec(section.name(""), url, allowPlaintext, caFile, pins, login, forward);
         }
     }
 
@@ -402,6 +423,7 @@ public final class ConfigLoader {
         boolean allowPlaintext;
         UpstreamSpec upstream;
         List<RouteSpec> routes = List.of();
+        LookupSettings lookup;
         Duration connectTimeout;
         Duration commandTimeout;
         String mailbox;
@@ -453,6 +475,7 @@ public final class ConfigLoader {
             s.commandTimeout = upstream.duration("command-timeout", imapDefaults.commandTimeout());
             s.mailbox = upstream.string("mailbox", "INBOX");
             s.routes = routes(top);
+            s.lookup = LookupSettings.read(top);
 
             Section policy = top.section("policy", POLICY);
             String delete = policy.string("delete", "hide");
@@ -502,7 +525,9 @@ public final class ConfigLoader {
                     limits.integer("max-connections-per-address", LimitOptions.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
                             1, 1_000_000),
                     limits.integer("max-sessions-per-user", LimitOptions.DEFAULT_MAX_SESSIONS_PER_USER, 1, 10_000),
-                    deadline, top.section("auth", AUTH).bool("penalty", true));
+                    deadline, top.section("auth", AUTH).bool("penalty", true),
+                    limits.integer("max-sessions-per-user-and-address",
+                            LimitOptions.DEFAULT_MAX_SESSIONS_PER_USER_AND_ADDRESS, 1, 10_000));
             s.pop3 = new Pop3Options(d.maxLineLength(), idle, login, maxBad, implementation,
                     SecuritySettings.auth(top.section("auth", AUTH)), limitOptions);
             s.ops = ops(top);
@@ -530,7 +555,10 @@ public final class ConfigLoader {
             if (shutdown.has("grace-period")) {
                 grace = shutdown.zeroOrDuration("grace-period");
             }
-            return new OpsSettings(enabled, address, trusted, grace);
+            Section reload = top.section("reload", RELOAD);
+            boolean watch = reload.bool("watch-config", false);
+            Duration interval = reload.duration("watch-interval", OpsSettings.DEFAULT_WATCH_INTERVAL);
+            return new OpsSettings(enabled, address, trusted, grace, watch, interval);
         }
     }
 }

@@ -19,4 +19,12 @@ public interface Launcher {
      *     exits with status 1
      */
     void start(ServerConfig config, boolean demo) throws Exception;
+
+    /**
+     * As {@link #start(ServerConfig, boolean)}, with where a reload (SIGHUP, a changed file) reads
+     * the configuration again, with the same command-line overrides. The default ignores it.
+     */
+    default void start(ServerConfig config, boolean demo, ConfigSource source) throws Exception {
+        start(config, demo);
+    }
 }

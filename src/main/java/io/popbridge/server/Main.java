@@ -1,14 +1,10 @@
 package io.popbridge.server;
 
-import io.popbridge.bridge.ImapMailboxProvider;
-import io.popbridge.bridge.UpstreamObserver;
 import io.popbridge.demo.DemoUpstream;
 import io.popbridge.mapping.MappingStore;
 import io.popbridge.mapping.StoreConfig;
 import io.popbridge.mapping.StoreException;
 import io.popbridge.ops.AdminServer;
-import io.popbridge.ops.Metrics;
-import io.popbridge.pop3.SessionObserver;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.slf4j.Logger;
@@ -25,49 +21,22 @@ public final class Main implements Launcher {
 
     @Override
     public void start(ServerConfig config, boolean demo) throws Exception {
-        MappingStore store = openStore(config);
-        ServerTls tls;
-        try {
-            tls = config.needsCertificate() ? ServerTls.load(config.tls(), config.dataDir()) : null;
-        } catch (Exception e) {
-            store.close();
-            throw e;
-        }
-        Metrics metrics = config.ops().adminEnabled() ? new Metrics() : null;
-        BridgeServer server;
-        try {
-            server = BridgeServer.start(config.listeners(), tls, config.pop3(),
-                    new ImapMailboxProvider(config.bridge(), config.router(),
-                            metrics != null ? metrics : UpstreamObserver.NONE, store, config.mapping(),
-                            metrics != null ? metrics.registry() : null), 0,
-                    config.ops().trustedProxies(), name -> metrics != null ? metrics.listener(name) : SessionObserver.NONE);
-        } catch (Exception e) {
-            store.close();
-            throw e;
-        }
-        AdminServer admin;
-        try {
-            admin = metrics == null ? null : AdminServer.start(config.ops().adminAddress(), metrics, server::listening,
-                    config.bridge().upstream(), config.bridge().imap().sslContext());
-        } catch (RuntimeException | InterruptedException e) {
-            server.close();
-            store.close();
-            throw e;
-        }
+        start(config, demo, null);
+    }
+
+    @Override
+    public void start(ServerConfig config, boolean demo, ConfigSource source) throws Exception {
+        Instance instance = Instance.start(config, source);
+        BridgeServer server = instance.server();
+        AdminServer admin = instance.admin();
         // SIGTERM / SIGINT: stop accepting, let sessions finish for the grace period, cut the rest.
         Thread shutdown = new Thread(() -> {
             log.info("shutting down: grace period {} s for open POP3 sessions", config.ops().shutdownGrace().toSeconds());
-            server.close(config.ops().shutdownGrace());
-            if (admin != null) {
-                admin.close();
-            }
-            store.close(); // after the sessions: a QUIT finishing in the grace period may still write
+            instance.close(config.ops().shutdownGrace());
             log.info("popbridge stopped");
         }, "popbridge-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
-        if (tls != null) {
-            Signals.onHangUp(tls::reload);
-        }
+        Signals.onHangUp(() -> instance.reload("SIGHUP"));
         InetSocketAddress bound = server.localAddress();
         StringBuilder listening = new StringBuilder();
         List<InetSocketAddress> addresses = server.localAddresses();

@@ -13,12 +13,16 @@ import java.util.Objects;
  * @param adminAddress where it listens (default {@code 127.0.0.1:9110})
  * @param trustedProxies {@code proxy.trusted-networks}: where PROXY protocol headers are accepted from
  * @param shutdownGrace how long open sessions may run on after SIGTERM (default 30 s)
+ * @param watchConfig {@code reload.watch-config}: whether a change of the configuration file reloads
+ *     it, as SIGHUP does (default false)
+ * @param watchInterval {@code reload.watch-interval}: how often the file is checked (default 2 s)
  */
 public record OpsSettings(boolean adminEnabled, InetSocketAddress adminAddress, List<CidrRange> trustedProxies,
-        Duration shutdownGrace) {
+        Duration shutdownGrace, boolean watchConfig, Duration watchInterval) {
 
     public static final InetSocketAddress DEFAULT_ADMIN_ADDRESS = new InetSocketAddress("127.0.0.1", 9110);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofSeconds(2);
 
     public OpsSettings {
         Objects.requireNonNull(adminAddress, "adminAddress");
@@ -27,6 +31,16 @@ public record OpsSettings(boolean adminEnabled, InetSocketAddress adminAddress, 
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdownGrace must not be negative: " + shutdownGrace);
         }
+        Objects.requireNonNull(watchInterval, "watchInterval");
+        if (watchInterval.isNegative() || watchInterval.isZero()) {
+            throw new IllegalArgumentException("watchInterval must be positive: " + watchInterval);
+        }
+    }
+
+    /** Without watching the configuration file. */
+    public OpsSettings(boolean adminEnabled, InetSocketAddress adminAddress, List<CidrRange> trustedProxies,
+            Duration shutdownGrace) {
+        this(adminEnabled, adminAddress, trustedProxies, shutdownGrace, false, DEFAULT_WATCH_INTERVAL);
     }
 
     public static OpsSettings defaults() {

@@ -4,6 +4,7 @@ import io.popbridge.bridge.BridgeOptions;
 import io.popbridge.bridge.LoginRewrite;
 import io.popbridge.bridge.MappingOptions;
 import io.popbridge.bridge.Route;
+import io.popbridge.bridge.RouteLookupOptions;
 import io.popbridge.bridge.Router;
 import io.popbridge.mapping.StoreConfig;
 import io.popbridge.pop3.Pop3Options;
@@ -24,12 +25,13 @@ import java.util.Objects;
  * @param bridge upstream and policies
  * @param ops admin listener, PROXY protocol trust and shutdown
  * @param router the upstream of each user; its fallback is the {@code upstream:} section
+ * @param lookup {@code routing.lookup}: the HTTP routing service asked before {@code router}, or null
  * @param store where the mapping store lives ({@code store:}; default SQLite {@code <data-dir>/popbridge.db})
  * @param mapping how the bridge uses the store ({@code mapping:})
  */
 public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
-        Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router, StoreConfig store,
-        MappingOptions mapping) {
+        Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router, RouteLookupOptions lookup,
+        StoreConfig store, MappingOptions mapping) {
 
     /** Loopback and an unprivileged port: exposing the bridge is an explicit decision. */
     public static final InetSocketAddress DEFAULT_LISTEN =
@@ -55,10 +57,10 @@ public record ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path
         }
     }
 
-    /** The default store, {@code <dataDir>/popbridge.db}, and mapping options. */
+    /** Without a routing lookup, with the default store, {@code <dataDir>/popbridge.db}, and mapping options. */
     public ServerConfig(List<ListenerConfig> listeners, TlsSettings tls, Path dataDir, LogFormat logFormat,
             Pop3Options pop3, BridgeOptions bridge, OpsSettings ops, Router router) {
-        this(listeners, tls, dataDir, logFormat, pop3, bridge, ops, router,
+        this(listeners, tls, dataDir, logFormat, pop3, bridge, ops, router, null,
                 new StoreConfig.Sqlite(dataDir.resolve("popbridge.db")), MappingOptions.DEFAULTS);
     }
 

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 /**
  * SIGHUP through {@code sun.misc.Signal} where the JVM has it (found by reflection: no compile-time
  * dependency on an internal API); elsewhere, or on Windows, certificate changes are still picked
- * up by polling.
+ * up by polling, and configuration changes with {@code reload.watch-config}.
  */
 final class Signals {
 
@@ -25,7 +25,7 @@ final class Signals {
             Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerClass},
                     (proxy, method, args) -> {
                         if (method.getName().equals("handle")) {
-                            LOG.info("SIGHUP: reloading the POP3 TLS certificate");
+                            LOG.info("SIGHUP: reloading the configuration and the POP3 TLS certificate");
                             action.run();
                             return null;
                         }

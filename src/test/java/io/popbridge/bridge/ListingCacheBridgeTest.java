@@ -173,7 +173,8 @@ class ListingCacheBridgeTest {
         BridgeServer bridge = BridgeServer.start(new InetSocketAddress("127.0.0.1", 0),
                 io.popbridge.pop3.Pop3Options.defaults(), new ImapMailboxProvider(options,
                         Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS)), metrics, store,
-                        MappingOptions.DEFAULTS, metrics.registry()), 1);
+                        MappingOptions.DEFAULTS, new io.popbridge.mapping.ListingCache(store, 1_000_000,
+                                metrics.registry())), 1);
         bridges.add(bridge::close);
         statUidl(bridge.localAddress(), ModSeqImapServer.USER, ModSeqImapServer.PASSWORD);
         statUidl(bridge.localAddress(), ModSeqImapServer.USER, ModSeqImapServer.PASSWORD);

@@ -146,10 +146,11 @@ class AdminServerTest {
     void healthAndReadiness() throws Exception {
         assertEquals(new Response(200, "ok\n", "text/plain; charset=utf-8"), request("GET", "/healthz"));
         assertEquals(200, request("GET", "/readyz").status());
+        int port = upstream.port();
         upstream.close();
         Response down = request("GET", "/readyz");
         assertEquals(503, down.status());
-        assertEquals("not ready: upstream not reachable\n", down.body());
+        assertEquals("not ready: upstream not reachable: 127.0.0.1:" + port + "\n", down.body());
         assertEquals(200, request("GET", "/healthz").status());
         bridge.close();
         assertEquals("not ready: POP3 listeners not bound\n", request("GET", "/readyz").body());

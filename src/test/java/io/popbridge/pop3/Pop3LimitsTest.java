@@ -201,6 +201,36 @@ class Pop3LimitsTest {
     }
 
     @Test
+    void perUserAndAddressLimitRefusesOnlyThatAddressWithInUse() throws Exception {
+        ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 50, 10, Duration.ZERO, false, 2));
+        Pop3Options options = options(limits.options());
+        Client one = new Client(options, limits, address("203.0.113.7"));
+        Client two = new Client(options, limits, address("203.0.113.7"));
+        Client three = new Client(options, limits, address("203.0.113.7"));
+        Client elsewhere = new Client(options, limits, address("203.0.113.8"));
+        one.out();
+        two.out();
+        three.out();
+        elsewhere.out();
+        one.login("bob", "+OK Logged in.\r\n");
+        two.login("Bob", "+OK Logged in.\r\n");
+        three.login("bob", "-ERR [IN-USE] Too many sessions for this user.\r\n");
+        assertTrue(three.provider.seen.isEmpty(), "the mailbox was not opened");
+        elsewhere.login("bob", "+OK Logged in.\r\n"); // another address has its own count
+        InetAddress seven = InetAddress.getByName("203.0.113.7");
+        assertEquals(2, limits.sessions("bob", seven));
+        assertEquals(3, limits.sessions("bob"), "the refused login holds no per-user slot either");
+        one.closeNow();
+        assertEquals(1, limits.sessions("bob", seven));
+        three.login("bob", "+OK Logged in.\r\n");
+        two.closeNow();
+        three.closeNow();
+        elsewhere.closeNow();
+        assertEquals(0, limits.sessions("bob", seven));
+        assertEquals(0, limits.sessions("bob"));
+    }
+
+    @Test
     void failedLoginDoesNotHoldASessionSlot() throws Exception {
         ConnectionLimits limits = new ConnectionLimits(new LimitOptions(100, 50, 1, Duration.ZERO, false));
         Client c = new Client(options(limits.options()), limits, address("203.0.113.5"));
@@ -330,5 +360,8 @@ class Pop3LimitsTest {
                 () -> new LimitOptions(1, 1, 0, Duration.ZERO, false)).getMessage().startsWith("maxSessionsPerUser"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new LimitOptions(1, 1, 1, Duration.ofSeconds(-1), true)).getMessage().startsWith("loginDeadline"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> new LimitOptions(1, 1, 1, Duration.ZERO, true, 0)).getMessage()
+                .startsWith("maxSessionsPerUserAndAddress"));
     }
 }

@@ -141,9 +141,20 @@ class ConfigLoaderTest {
                         "from 1 to 1000000"),
                 Arguments.of(URL + "limits:\n  max-sessions-per-user: 0\n", "limits.max-sessions-per-user",
                         "from 1 to 10000"),
+                Arguments.of(URL + "limits:\n  max-sessions-per-user-and-address: 0\n",
+                        "limits.max-sessions-per-user-and-address", "expected a whole number from 1 to 10000, found 0"),
                 Arguments.of(URL + "limits:\n  max-sessions-per-user: 2.5\n", "limits.max-sessions-per-user",
                         "from 1 to 10000"),
                 Arguments.of(URL + "limits:\n  max-sessions: 3\n", "limits.max-sessions", "unknown setting"),
+                Arguments.of(URL + "routing:\n  lookup:\n    method: GET\n", "routing.lookup.url", "missing"),
+                Arguments.of(URL + "routing:\n  lookup:\n    url: ftp://x/\n", "routing.lookup.url",
+                        "expected an http:// or https:// URL"),
+                Arguments.of(URL + "routing:\n  lookup:\n    url: http://x/\n    method: PUT\n",
+                        "routing.lookup.method", "expected GET or POST"),
+                Arguments.of(URL + "routing:\n  lookup:\n    url: http://x/\n    on-failure: retry\n",
+                        "routing.lookup.on-failure", "expected temp-fail or static"),
+                Arguments.of(URL + "routing:\n  lookup:\n    url: http://x/\n    password: x\n",
+                        "routing.lookup.password", "unknown setting"),
                 Arguments.of(URL + "limits: 10\n", "limits", "expected a mapping"),
                 Arguments.of(URL + "auth:\n  penalty: yes please\n", "auth.penalty", "expected true or false"),
                 // listeners, tls, auth
@@ -335,6 +346,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void dockerComposeConfigLoads() throws Exception {
+        ServerConfig config = ConfigLoader.load(Path.of("docker/popbridge.yaml"));
+        assertEquals(new UpstreamEndpoint("dovecot", 143, Security.PLAIN), config.bridge().upstream());
+        assertTrue(config.router().fallback().forwardClientAddress());
+        assertEquals(new InetSocketAddress("0.0.0.0", 1110), config.listeners().get(0).address());
+        assertEquals(new InetSocketAddress("0.0.0.0", 9110), config.ops().adminAddress());
+        assertEquals(Path.of("/var/lib/popbridge/data"), config.dataDir());
+    }
+
+    @Test
     void shippedConfigLoadsWithDefaults() throws Exception {
         Path shipped = Path.of("config/popbridge.yaml");
         ServerConfig config = ConfigLoader.load(shipped);
@@ -400,11 +421,39 @@ class ConfigLoaderTest {
                   max-connections: 500
                   max-connections-per-address: 5
                   max-sessions-per-user: 3
+                  max-sessions-per-user-and-address: 2
                 """));
-        assertEquals(new io.popbridge.pop3.LimitOptions(500, 5, 3, Duration.ofSeconds(45), true), config.pop3().limits());
+        assertEquals(new io.popbridge.pop3.LimitOptions(500, 5, 3, Duration.ofSeconds(45), true, 2),
+                config.pop3().limits());
+        assertEquals(io.popbridge.pop3.LimitOptions.defaults(), ConfigLoader.load(write(URL)).pop3().limits());
         ServerConfig off = ConfigLoader.load(write(URL + "pop3:\n  login-deadline: 0\nauth:\n  penalty: false\n"));
         assertEquals(Duration.ZERO, off.pop3().limits().loginDeadline());
         assertFalse(off.pop3().limits().authPenalty());
+    }
+
+    @Test
+    void routingLookupIsRead() throws Exception {
+        ServerConfig config = ConfigLoader.load(write(URL + """
+                routing:
+                  lookup:
+                    url: http://127.0.0.1:8080/route
+                    method: post
+                    timeout: 500ms
+                    cache-ttl: 0s
+                    cache-size: 10
+                    on-failure: static
+                """));
+        io.popbridge.bridge.RouteLookupOptions lookup = config.lookup();
+        assertEquals(java.net.URI.create("http://127.0.0.1:8080/route"), lookup.url());
+        assertTrue(lookup.post());
+        assertEquals(Duration.ofMillis(500), lookup.timeout());
+        assertEquals(Duration.ZERO, lookup.cacheTtl());
+        assertEquals(10, lookup.cacheSize());
+        assertTrue(lookup.staticOnFailure());
+        assertEquals(143, lookup.routeOf().apply("imap://127.0.0.1").endpoint().port());
+        assertThrows(IllegalArgumentException.class, () -> lookup.routeOf().apply("imap://mail.example.com"),
+                "plaintext to a remote host needs allow-plaintext, as for upstream.url");
+        assertNull(ConfigLoader.load(write(URL)).lookup());
     }
 
     @Test

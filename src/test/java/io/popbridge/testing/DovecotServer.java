@@ -257,6 +257,8 @@ public final class DovecotServer implements AutoCloseable {
                 ssl_key = <%2$s/key.pem
                 disable_plaintext_auth = no
                 auth_mechanisms = plain login
+                # popbridge on loopback may pass the POP3 client's address with IMAP ID (x-originating-ip)
+                login_trusted_networks = 127.0.0.0/8
                 passdb {
                   driver = passwd-file
                   args = scheme=PLAIN username_format=%%u %2$s/passwd

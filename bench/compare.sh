@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The comparison of issue 7: Dovecot's own POP3 vs popbridge (in front of the same Dovecot's IMAP)
+# vs direct IMAP FETCH, on freshly seeded mailboxes (3 users x 200 messages of 5-50 KB and one
+# 100,000-message mailbox). A default run takes about 5 minutes. Options (all optional):
+#   --duration S --warmup S --workers N --messages N --users N --big N (0: no big mailbox)
+#   --scenarios poll,download,top,big-poll   --popbridge-jvm "-Xmx512m ..."
+# Longer, steadier run: bench/compare.sh --duration 60 --warmup 10
+# Needs Dovecot 2.3 (dovecot-imapd, dovecot-pop3d) and a JDK 17; builds target/popbridge.jar if
+# it is missing (REBUILD=1 forces it). Output is also written to target/compare-<time>.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ ! -f target/popbridge.jar || "${REBUILD:-}" == 1 ]]; then
+  mvn -o -q -B package -DskipTests >&2 || mvn -q -B package -DskipTests >&2
+fi
+CP="$(bench/classpath.sh)"
+ulimit -n 65536 2>/dev/null || true
+OUT="target/compare-$(date -u +%Y%m%dT%H%M%SZ).txt"
+{
+  echo "== machine: $(nproc) cores; $(free -g | awk '/Mem:/ {print $2 " GiB RAM"}'); $(java -version 2>&1 | head -1)"
+  echo "== load before: $(uptime)"
+  java -Xmx2g -cp "$CP" io.popbridge.load.Compare "$@"
+  echo "== load after: $(uptime)"
+} 2>&1 | tee "$OUT"
+echo "written to $OUT" >&2
