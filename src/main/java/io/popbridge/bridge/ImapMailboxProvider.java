@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * loop, log in (AUTHENTICATE PLAIN or LOGIN with the password, or AUTHENTICATE
  * with a passed-through token; a password login sends the name as the route's {@link LoginRewrite}
  * makes it), SELECT the mailbox, then take the snapshot with
- * {@code UID FETCH 1:* (UID RFC822.SIZE FLAGS)}.
+ * {@code UID FETCH 1:* (UID RFC822.SIZE FLAGS)}; with a mapping store, the listing cache brings
+ * the last login's listing up to date instead ({@link CachedStoreLogin}, docs/mapping.md).
  *
  * <p>Credentials that could never be sent safely (CR, LF or NUL) are refused before any upstream
  * contact. Secrets are wiped once the login command is encoded; no log line carries them.
@@ -46,6 +47,8 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private final MappingOptions mapping;
     /** Idle logged-in upstream sessions kept for the same user's next poll (disabled: never kept). */
     private final UpstreamSessionPool pool;
+    /** Null: no listing cache (no store, or {@code listing-cache.max-messages: 0}). */
+    private final CachedStoreLogin.Shared cached;
 
     public ImapMailboxProvider(BridgeOptions options) {
         this(options, UpstreamObserver.NONE);
@@ -71,7 +74,23 @@ public final class ImapMailboxProvider implements MailboxProvider {
      */
     public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer, MappingStore store,
             MappingOptions mapping) {
-        this(options, router, observer, store, mapping, UpstreamSessionPool.disabled());
+        this(options, router, observer, store, mapping, defaultListingCache(store, mapping));
+    }
+
+    private static io.popbridge.mapping.ListingCache defaultListingCache(MappingStore store, MappingOptions mapping) {
+        return store == null || mapping.listingCacheMaxMessages() == 0 ? null
+                : new io.popbridge.mapping.ListingCache(store, mapping.listingCacheMaxMessages(), null);
+    }
+
+    /**
+     * As above, with the listing cache {@code listingCache} (null: none; owned by the caller, so
+     * that it outlives a provider replaced by a configuration reload). With a store and a cache,
+     * logins use it ({@link CachedStoreLogin}) unless the user's window has date limits (they need
+     * every message's INTERNALDATE, which the cache does not keep).
+     */
+    public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer, MappingStore store,
+            MappingOptions mapping, io.popbridge.mapping.ListingCache listingCache) {
+        this(options, router, observer, store, mapping, listingCache, UpstreamSessionPool.disabled());
     }
 
     /**
@@ -81,12 +100,20 @@ public final class ImapMailboxProvider implements MailboxProvider {
      */
     public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer, MappingStore store,
             MappingOptions mapping, UpstreamSessionPool pool) {
+        this(options, router, observer, store, mapping, defaultListingCache(store, mapping), pool);
+    }
+
+    /** With the listing cache {@code listingCache} (as above) and the idle-session {@code pool}. */
+    public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer, MappingStore store,
+            MappingOptions mapping, io.popbridge.mapping.ListingCache listingCache, UpstreamSessionPool pool) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.options = Objects.requireNonNull(options, "options");
         this.router = Objects.requireNonNull(router, "router");
         this.observer = Objects.requireNonNull(observer, "observer");
         this.store = store;
         this.mapping = Objects.requireNonNull(mapping, "mapping");
+        this.cached = store == null || listingCache == null ? null
+                : new CachedStoreLogin.Shared(options, mapping, store, new CachedListings(listingCache), sizes, observer);
     }
 
     @Override
@@ -280,6 +307,13 @@ public final class ImapMailboxProvider implements MailboxProvider {
     private void selectAndList(ImapClient client, SessionContext context, Route route, String user, String device,
             Promise<Mailbox> promise) {
         String upstreamName = route.label();
+                MappingOptions.Window window = store == null ? null : mapping.windowOf(user);
+                if (cached != null && window.youngerThanDays() == 0 && !window.fromNowOn()) {
+                    CachedStoreLogin.open(cached, client, context.eventLoop(), upstreamName,
+                            MailboxKeys.of(route, user, options.mailbox()), user, device, window, promise,
+                            failure -> fail(client, promise, failure));
+                    return;
+                }
                 client.select(options.mailbox(), false).addListener(selected -> {
                     if (!selected.isSuccess()) {
                         observer.error(upstreamName, "select");

@@ -12,12 +12,18 @@ import java.util.Objects;
  * @param window which messages a POP3 session lists, for users without an override
  * @param users per-user windows, by the user name as the client sends it (without a device
  *     suffix), lower case
+ * @param listingCacheMaxMessages bound of the listing cache in memory, in messages over all
+ *     cached listings ({@code mapping.listing-cache.max-messages}); 0 disables the cache (every
+ *     login lists the whole mailbox)
  */
-public record MappingOptions(String deviceSeparator, Window window, Map<String, Window> users) {
+public record MappingOptions(String deviceSeparator, Window window, Map<String, Window> users,
+        long listingCacheMaxMessages) {
 
     public static final String DEFAULT_DEVICE_SEPARATOR = "#";
     /** Longest device name accepted. */
     public static final int MAX_DEVICE_LENGTH = 32;
+    /** Default bound of the listing cache: about 90 MB at most (docs/mapping.md). */
+    public static final long DEFAULT_LISTING_CACHE_MESSAGES = 1_000_000;
 
     public static final MappingOptions DEFAULTS = new MappingOptions(DEFAULT_DEVICE_SEPARATOR);
 
@@ -51,6 +57,10 @@ public record MappingOptions(String deviceSeparator, Window window, Map<String, 
         Objects.requireNonNull(deviceSeparator, "deviceSeparator");
         Objects.requireNonNull(window, "window");
         users = Map.copyOf(users);
+        if (listingCacheMaxMessages < 0) {
+            throw new IllegalArgumentException("listing-cache max-messages must be 0 (off) or more, got "
+                    + listingCacheMaxMessages);
+        }
         if (deviceSeparator.length() > 4 || !deviceSeparator.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new IllegalArgumentException("the device separator must be 0 to 4 printable ASCII characters, no space");
         }
@@ -58,6 +68,15 @@ public record MappingOptions(String deviceSeparator, Window window, Map<String, 
 
     public MappingOptions(String deviceSeparator) {
         this(deviceSeparator, Window.ALL, Map.of());
+    }
+
+    public MappingOptions(String deviceSeparator, Window window, Map<String, Window> users) {
+        this(deviceSeparator, window, users, DEFAULT_LISTING_CACHE_MESSAGES);
+    }
+
+    /** These options with the listing cache bound set to {@code maxMessages} (0: off). */
+    public MappingOptions withListingCache(long maxMessages) {
+        return new MappingOptions(deviceSeparator, window, users, maxMessages);
     }
 
     /** The window of {@code user} (without a device suffix). */

@@ -95,6 +95,101 @@ final class StoreListing {
         return promise;
     }
 
+    /**
+     * As {@link #run(List, String, boolean)} for a listing from the listing cache: the UIDLs it
+     * records are taken as they are (they came from this store under this UIDVALIDITY), and only
+     * messages without one are looked up ({@link MappingStore#known}) and, if the store does not
+     * know them either, fingerprinted ({@code INTERNALDATE}, stable id, Message-ID in one
+     * {@code UID FETCH} of just those UIDs) and assigned. A subset assignment gives each message
+     * the UIDL a whole-listing assignment would: known UIDs keep theirs, the others are matched or
+     * created in UID order against the same rows.
+     */
+    Future<Result> run(io.popbridge.mapping.Listing listing, String hiddenDevice, boolean firstLogin) {
+        Promise<Result> promise = loop.newPromise();
+        Map<Long, String> uidls = new HashMap<>(listing.size() * 2);
+        List<Long> missing = new ArrayList<>();
+        for (int i = 0; i < listing.size(); i++) {
+            if (listing.uidl(i) != null) {
+                uidls.put(listing.uid(i), listing.uidl(i));
+            } else if (listing.uid(i) > 0 && listing.uid(i) <= 0xFFFF_FFFFL) {
+                missing.add(listing.uid(i));
+            }
+        }
+        if (missing.isEmpty()) {
+            rest(new io.popbridge.mapping.Assignment(uidls, uidls.size(), 0, 0), hiddenDevice, firstLogin, promise);
+            return promise;
+        }
+        onLoop(store.known(key, uidValidity), promise, known -> {
+            List<Long> unknown = new ArrayList<>();
+            for (long uid : missing) {
+                String uidl = known.get(uid);
+                if (uidl != null) {
+                    uidls.put(uid, uidl);
+                } else {
+                    unknown.add(uid);
+                }
+            }
+            if (unknown.isEmpty()) {
+                rest(new io.popbridge.mapping.Assignment(uidls, uidls.size(), 0, 0), hiddenDevice, firstLogin, promise);
+                return;
+            }
+            List<MessageFacts> facts = new ArrayList<>(unknown.size());
+            Chain.each(loop, UidSets.of(unknown.stream().mapToLong(Long::longValue).sorted().toArray()),
+                    set -> facts(set, listing, facts)).addListener(fetched -> {
+                        if (!fetched.isSuccess()) {
+                            observer.error(upstreamName, "listing");
+                            promise.tryFailure(Failures.upstream("message fingerprints", fetched.cause()));
+                            return;
+                        }
+                        if (facts.isEmpty()) { // all of them expunged since the listing
+                            rest(new io.popbridge.mapping.Assignment(uidls, uidls.size(), 0, 0), hiddenDevice,
+                                    firstLogin, promise);
+                            return;
+                        }
+                        onLoop(store.assign(key, uidValidity, facts), promise, assignment -> {
+                            uidls.putAll(assignment.uidls());
+                            rest(new io.popbridge.mapping.Assignment(uidls, uidls.size() - assignment.rematched()
+                                    - assignment.created(), assignment.rematched(), assignment.created()),
+                                    hiddenDevice, firstLogin, promise);
+                        });
+                    });
+        });
+        return promise;
+    }
+
+    /**
+     * Fingerprint facts of the messages in {@code set}, one FETCH (sizes from {@code listing});
+     * expunged ones simply do not answer.
+     */
+    private Future<Void> facts(String set, io.popbridge.mapping.Listing listing, List<MessageFacts> out) {
+        Promise<Void> done = loop.newPromise();
+        List<String> items = new ArrayList<>(listingItems(client));
+        items.remove("FLAGS");
+        items.remove("RFC822.SIZE");
+        items.add(MESSAGE_ID_ITEM);
+        client.uidFetch(set, items).addListener(f -> {
+            if (!f.isSuccess()) {
+                done.setFailure(f.cause());
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            List<FetchedMessage> fetched = (List<FetchedMessage>) f.getNow();
+            Set<Long> seen = new java.util.HashSet<>();
+            for (MessageFacts known : out) {
+                seen.add(known.uid());
+            }
+            for (FetchedMessage m : fetched) {
+                int index = listing.indexOf(m.uid());
+                if (index >= 0 && seen.add(m.uid())) {
+                    out.add(new MessageFacts(m.uid(), listing.messageSize(index), m.emailId(), messageId(m.header()),
+                            m.internalDate()));
+                }
+            }
+            done.setSuccess(null);
+        });
+        return done;
+    }
+
     private void assign(List<FetchedMessage> listing, Map<Long, String> known, Map<Long, String> messageIds,
             String hiddenDevice, boolean firstLogin, Promise<Result> promise) {
         List<MessageFacts> facts = new ArrayList<>(listing.size());
@@ -108,17 +203,20 @@ final class StoreListing {
         CompletableFuture<Assignment> assigned = known.keySet().containsAll(seen)
                 ? CompletableFuture.completedFuture(new Assignment(known, known.size(), 0, 0))
                 : store.assign(key, uidValidity, facts);
-        onLoop(assigned, promise, assignment -> {
-            if (assignment.rematched() > 0) {
-                observer.uidlsRematched(upstreamName, assignment.rematched());
-                log.info("UIDVALIDITY {} of a mailbox on {}: {} message(s) kept their UIDL by fingerprint, {} new",
-                        uidValidity, upstreamName, assignment.rematched(), assignment.created());
-            }
-            onLoop(store.sizes(key, uidValidity), promise, sizes -> onLoop(hiddenDevice == null
-                    ? CompletableFuture.completedFuture(Set.<String>of()) : store.hidden(key, hiddenDevice), promise,
-                    hidden -> onLoop(firstLogin ? store.firstLogin(key) : CompletableFuture.completedFuture(null),
-                            promise, since -> promise.trySuccess(new Result(assignment.uidls(), sizes, hidden, since)))));
-        });
+        onLoop(assigned, promise, assignment -> rest(assignment, hiddenDevice, firstLogin, promise));
+    }
+
+    /** Counts re-matches, then reads sizes, the hidden set and the first login. */
+    private void rest(Assignment assignment, String hiddenDevice, boolean firstLogin, Promise<Result> promise) {
+        if (assignment.rematched() > 0) {
+            observer.uidlsRematched(upstreamName, assignment.rematched());
+            log.info("UIDVALIDITY {} of a mailbox on {}: {} message(s) kept their UIDL by fingerprint, {} new",
+                    uidValidity, upstreamName, assignment.rematched(), assignment.created());
+        }
+        onLoop(store.sizes(key, uidValidity), promise, sizes -> onLoop(hiddenDevice == null
+                ? CompletableFuture.completedFuture(Set.<String>of()) : store.hidden(key, hiddenDevice), promise,
+                hidden -> onLoop(firstLogin ? store.firstLogin(key) : CompletableFuture.completedFuture(null),
+                        promise, since -> promise.trySuccess(new Result(assignment.uidls(), sizes, hidden, since)))));
     }
 
     private Future<Void> messageIds(String set, Map<Long, String> out) {

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ByteProcessor;
+import java.nio.ByteBuffer;
 
 /**
  * Turns raw message octets into the body of a POP3 multi-line reply, chunk by chunk (RFC 1939
@@ -16,26 +16,44 @@ import io.netty.util.ByteProcessor;
  * display; the bridge accounts for it in the advertised size.
  *
  * <p>State carried across chunks: whether the next octet starts a line, and whether the last octet
- * was a CR whose LF may still come. Unchanged runs are forwarded as retained slices of the input;
- * only the inserted octets are new buffers. Not thread-safe; one instance per reply.
+ * was a CR whose LF may still come. The scan jumps from line end to line end with
+ * {@link ByteBuf#indexOf} (word-at-a-time in Netty, also through slices) and looks only at the
+ * octet after each line end, never at every octet. Unchanged runs are forwarded as retained slices
+ * of the input, and the inserted octets are shared read-only direct constants, so nothing is
+ * copied; a chunk needing very many insertions (bare-LF mail) is copied once into one flat buffer
+ * instead. Not thread-safe; one instance per reply.
  */
 final class DotStuffer {
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final byte DOT = '.';
-    private static final byte[] DOT_BYTES = {DOT};
-    private static final byte[] LF_BYTES = {LF};
-    private static final byte[] CRLF_BYTES = {CR, LF};
     private static final byte[] TERMINATOR = {DOT, CR, LF};
     private static final byte[] CRLF_TERMINATOR = {CR, LF, DOT, CR, LF};
     private static final byte[] LF_TERMINATOR = {LF, DOT, CR, LF};
 
+    /**
+     * Inserted octets: read-only (a later handler cannot write through them), unreleasable (a
+     * composite releasing its components leaves them alone) and direct (so a composite of direct
+     * slices stays direct and the transport does not copy it).
+     */
+    private static final ByteBuf DOT_BUF = constant(DOT);
+    private static final ByteBuf LF_BUF = constant(LF);
+    private static final ByteBuf CRLF_BUF = constant(CR, LF);
+
+    /** Components in one chunk's composite before switching to a single flat copy. */
     private static final int MAX_PIECES = 256;
 
     private final ByteBufAllocator alloc;
     private boolean atLineStart = true;
     private boolean afterCr;
+    private long lineEndOctetsAdded;
+
+    /** Per-chunk state: the chunk, the pending output (composite or flat), where the current run began. */
+    private ByteBuf chunk;
+    private CompositeByteBuf out;
+    private ByteBuf flat;
+    private int runStart;
 
     DotStuffer(ByteBufAllocator alloc) {
         this.alloc = alloc;
@@ -48,13 +66,70 @@ final class DotStuffer {
     ByteBuf stuff(ByteBuf chunk) {
         this.chunk = chunk;
         this.out = null;
-        this.runStart = chunk.readerIndex();
-        this.index = chunk.readerIndex();
+        this.flat = null;
         int end = chunk.writerIndex();
+        int pos = chunk.readerIndex();
+        this.runStart = pos;
         try {
-            // One pass with a processor rather than getByte per octet: a leak-aware buffer records
-            // every getByte, and the processor loop is what the JIT makes fast.
-            chunk.forEachByte(scanner);
+            if (afterCr && pos < end) {
+                afterCr = false;
+                atLineStart = true;
+                if (chunk.getByte(pos) == LF) {
+                    pos++;
+                } else {
+                    // the CR already went out with the last chunk: complete it to CRLF
+                    insert(pos, LF_BUF);
+                    lineEndOctetsAdded++;
+                }
+            }
+            int nextLf = -2; // next LF / CR at or after pos; -2: not searched yet, -1: none left
+            int nextCr = -2;
+            while (pos < end) {
+                if (atLineStart) {
+                    atLineStart = false;
+                    if (chunk.getByte(pos) == DOT) {
+                        insert(pos, DOT_BUF);
+                        runStart = pos;
+                    }
+                }
+                if (nextLf != -1 && nextLf < pos) {
+                    nextLf = chunk.indexOf(pos, end, LF);
+                }
+                if (nextCr != -1 && nextCr < pos) {
+                    nextCr = chunk.indexOf(pos, end, CR);
+                }
+                int eol = nextLf < 0 ? nextCr : nextCr < 0 ? nextLf : Math.min(nextLf, nextCr);
+                if (eol < 0) {
+                    break; // the rest is one open line
+                }
+                if (eol == nextLf) {
+                    // bare LF (a CR before it would have been found first): replace it by CRLF
+                    insert(eol, CRLF_BUF);
+                    lineEndOctetsAdded++;
+                    runStart = eol + 1;
+                    pos = eol + 1;
+                    atLineStart = true;
+                } else if (eol + 1 == end) {
+                    afterCr = true; // its LF may start the next chunk
+                    pos = end;
+                } else if (chunk.getByte(eol + 1) == LF) {
+                    pos = eol + 2;
+                    atLineStart = true;
+                } else {
+                    // bare CR: complete it to CRLF
+                    insert(eol + 1, LF_BUF);
+                    lineEndOctetsAdded++;
+                    runStart = eol + 1;
+                    pos = eol + 1;
+                    atLineStart = true;
+                }
+            }
+            if (flat != null) {
+                flat.writeBytes(chunk, runStart, end - runStart);
+                ByteBuf result = flat;
+                flat = null;
+                return result;
+            }
             if (out == null) {
                 ByteBuf result = chunk;
                 this.chunk = null;
@@ -70,6 +145,10 @@ final class DotStuffer {
             if (out != null) {
                 out.release();
                 out = null;
+            }
+            if (flat != null) {
+                flat.release();
+                flat = null;
             }
             throw e;
         } finally {
@@ -89,49 +168,30 @@ final class DotStuffer {
         return lineEndOctetsAdded;
     }
 
-    private long lineEndOctetsAdded;
-
-    /** Per-chunk scan state: the chunk, the pending output, where the current unchanged run began. */
-    private ByteBuf chunk;
-    private CompositeByteBuf out;
-    private int runStart;
-    private int index;
-
-    private final ByteProcessor scanner = b -> {
-        int i = index++;
-        if (afterCr) {
-            afterCr = false;
-            if (b == LF) {
-                atLineStart = true;
-                return true;
-            }
-            // the CR already went out in a run: complete it to CRLF
-            insert(i, LF_BYTES);
-            lineEndOctetsAdded++;
-            runStart = i;
-            atLineStart = true;
+    /** Adds the unchanged run from {@code runStart} up to {@code runEnd}, then {@code insert}. */
+    private void insert(int runEnd, ByteBuf insert) {
+        if (flat == null && out != null && out.numComponents() + 2 > MAX_PIECES) {
+            // bare-LF mail: one copy of the chunk beats ever more bookkeeping (and the composite's
+            // own repeated consolidation past its component limit)
+            int remaining = chunk.writerIndex() - runStart;
+            flat = alloc.buffer(out.readableBytes() + remaining + remaining / 16 + 16);
+            flat.writeBytes(out);
+            out.release();
+            out = null;
         }
-        if (b == CR) {
-            afterCr = true;
-            atLineStart = false;
-        } else if (b == LF) {
-            insert(i, CRLF_BYTES);
-            lineEndOctetsAdded++; // the bare LF is replaced by CRLF
-            runStart = i + 1;
-            atLineStart = true;
-        } else {
-            if (b == DOT && atLineStart) {
-                insert(i, DOT_BYTES);
-                runStart = i;
-            }
-            atLineStart = false;
+        if (flat != null) {
+            flat.writeBytes(chunk, runStart, runEnd - runStart);
+            flat.writeBytes(insert, insert.readerIndex(), insert.readableBytes());
+            return;
         }
-        return true;
-    };
-
-    /** Adds the unchanged run up to {@code runEnd}, then {@code insert}. */
-    private void insert(int runEnd, byte[] insert) {
-        out = append(out, chunk, runStart, runEnd, insert);
+        if (out == null) {
+            out = alloc.compositeBuffer(MAX_PIECES);
+        }
+        if (runEnd > runStart) {
+            out.addComponent(true, chunk.retainedSlice(runStart, runEnd - runStart));
+        }
+        // a duplicate so that no reader ever moves the shared constant's own indices
+        out.addComponent(true, insert.duplicate());
     }
 
     /** The octets that end the reply: a line end if the last line is open, then {@code .CRLF}. */
@@ -151,17 +211,8 @@ final class DotStuffer {
         return Unpooled.wrappedBuffer(tail.clone());
     }
 
-    private CompositeByteBuf append(CompositeByteBuf out, ByteBuf chunk, int runStart, int runEnd, byte[] insert) {
-        if (out == null) {
-            // CRLF mail needs no insertions at all; a chunk with very many (bare-LF mail) is
-            // consolidated past this many pieces, trading a copy for bounded bookkeeping
-            out = alloc.compositeBuffer(MAX_PIECES);
-        }
-        if (runEnd > runStart) {
-            out.addComponent(true, chunk.retainedSlice(runStart, runEnd - runStart));
-        }
-        // a private copy: a shared array could be written through by a later handler
-        out.addComponent(true, Unpooled.wrappedBuffer(insert.clone()));
-        return out;
+    private static ByteBuf constant(byte... octets) {
+        ByteBuffer direct = ByteBuffer.allocateDirect(octets.length).put(octets).flip();
+        return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct.asReadOnlyBuffer()));
     }
 }

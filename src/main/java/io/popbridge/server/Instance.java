@@ -50,12 +50,16 @@ public final class Instance implements AutoCloseable {
     private final MappingStore store;
     /** Idle upstream sessions for reuse; made once at start ({@code upstream.reuse} needs a restart). */
     private final UpstreamSessionPool pool;
+    /** The listing cache, kept across reloads like the store; null when off. */
+    private final io.popbridge.mapping.ListingCache listingCache;
     private volatile ServerConfig config;
     private FileStamp stamp;
 
     private Instance(ConfigSource source, ServerConfig config, Metrics metrics, BridgeServer server,
-            SwitchableProvider provider, ServerTls tls, AdminServer admin, MappingStore store, UpstreamSessionPool pool) {
+            SwitchableProvider provider, ServerTls tls, AdminServer admin, MappingStore store,
+            io.popbridge.mapping.ListingCache listingCache, UpstreamSessionPool pool) {
         this.store = store;
+        this.listingCache = listingCache;
         this.pool = pool;
         this.source = source;
         this.config = config;
@@ -108,7 +112,10 @@ public final class Instance implements AutoCloseable {
         if (metrics != null) {
             metrics.idleUpstreamSessions(pool::size);
         }
-        SwitchableProvider provider = new SwitchableProvider(newProvider(config, metrics, store, pool));
+        io.popbridge.mapping.ListingCache listingCache = config.mapping().listingCacheMaxMessages() == 0 ? null
+                : new io.popbridge.mapping.ListingCache(store, config.mapping().listingCacheMaxMessages(),
+                        metrics != null ? metrics.registry() : null);
+        SwitchableProvider provider = new SwitchableProvider(newProvider(config, metrics, store, listingCache, pool));
         BridgeServer server = BridgeServer.start(config.listeners(), tls, config.pop3(), provider, 0,
                 config.ops().trustedProxies(), name -> metrics != null ? metrics.listener(name) : SessionObserver.NONE);
         AdminServer admin = null;
@@ -122,7 +129,7 @@ public final class Instance implements AutoCloseable {
             server.close();
             throw e;
         }
-        self[0] = new Instance(source, config, metrics, server, provider, tls, admin, store, pool);
+        self[0] = new Instance(source, config, metrics, server, provider, tls, admin, store, listingCache, pool);
         return self[0];
     }
 
@@ -136,11 +143,11 @@ public final class Instance implements AutoCloseable {
     }
 
     private static ImapMailboxProvider newProvider(ServerConfig config, Metrics metrics, MappingStore store,
-            UpstreamSessionPool pool) {
+            io.popbridge.mapping.ListingCache listingCache, UpstreamSessionPool pool) {
         RouteResolver routes = config.lookup() == null ? config.router()
                 : new HttpRouteLookup(config.lookup(), config.router());
         return new ImapMailboxProvider(config.bridge(), routes, metrics != null ? metrics : UpstreamObserver.NONE, store,
-                config.mapping(), pool);
+                config.mapping(), listingCache, pool);
     }
 
     public BridgeServer server() {
@@ -183,7 +190,7 @@ public final class Instance implements AutoCloseable {
         ImapMailboxProvider nextProvider;
         try {
             server.reconfigure(next.pop3());
-            nextProvider = newProvider(next, metrics, store, pool);
+            nextProvider = newProvider(next, metrics, store, listingCache, pool);
         } catch (RuntimeException e) {
             // the loader validates everything; this is the backstop for a contract that tightened
             server.reconfigure(old.pop3());
@@ -202,7 +209,8 @@ public final class Instance implements AutoCloseable {
     /** {@code next} with the settings a reload does not apply taken from {@code old}. */
     private static ServerConfig withUnapplied(ServerConfig next, ServerConfig old) {
         return new ServerConfig(old.listeners(), old.tls(), old.dataDir(), old.logFormat(), next.pop3(), next.bridge(),
-                old.ops(), next.router(), next.lookup(), old.store(), next.mapping(), old.reuse());
+                old.ops(), next.router(), next.lookup(), old.store(),
+                next.mapping().withListingCache(old.mapping().listingCacheMaxMessages()), old.reuse());
     }
 
     /** The keys whose change needs a restart. */
@@ -219,6 +227,9 @@ public final class Instance implements AutoCloseable {
         }
         if (!old.store().equals(next.store())) {
             keys.add("store");
+        }
+        if (old.mapping().listingCacheMaxMessages() != next.mapping().listingCacheMaxMessages()) {
+            keys.add("mapping.listing-cache");
         }
         if (old.logFormat() != next.logFormat()) {
             keys.add("log-format");

@@ -19,7 +19,8 @@ final class StoreSettings {
 
     static final List<String> STORE = List.of("type", "path", "url", "user", "password", "password-file",
             "pool-size", "connect-timeout", "queue-limit");
-    static final List<String> MAPPING = List.of("device-separator", "window", "users");
+    static final List<String> MAPPING = List.of("device-separator", "window", "users", "listing-cache");
+    private static final List<String> LISTING_CACHE = List.of("max-messages");
     private static final List<String> WINDOW = List.of("newest", "younger-than-days", "from-now-on");
     private static final List<String> USER_WINDOW = List.of("user", "newest", "younger-than-days", "from-now-on");
 
@@ -100,7 +101,9 @@ final class StoreSettings {
                 throw new ConfigException(entry.name("user"), "duplicate user " + user);
             }
         }
-        return new MappingOptions(separator, window, users);
+        int cacheMessages = section.section("listing-cache", LISTING_CACHE).integer("max-messages",
+                (int) MappingOptions.DEFAULT_LISTING_CACHE_MESSAGES, 0, 1_000_000_000);
+        return new MappingOptions(separator, window, users, cacheMessages);
     }
 
     /** A window; keys not set come from {@code inherited}. */

@@ -32,6 +32,16 @@ class StoreSettingsTest {
         ServerConfig config = parse("data-dir: /var/lib/popbridge\n");
         assertEquals(new StoreConfig.Sqlite(Path.of("/var/lib/popbridge/popbridge.db")), config.store());
         assertEquals("#", config.mapping().deviceSeparator());
+        assertEquals(io.popbridge.bridge.MappingOptions.DEFAULT_LISTING_CACHE_MESSAGES,
+                config.mapping().listingCacheMaxMessages());
+    }
+
+    @Test
+    void listingCacheBoundAndOff() throws Exception {
+        assertEquals(5000, parse("mapping:\n  listing-cache:\n    max-messages: 5000\n").mapping()
+                .listingCacheMaxMessages());
+        assertEquals(0, parse("mapping:\n  listing-cache:\n    max-messages: 0\n").mapping()
+                .listingCacheMaxMessages());
     }
 
     @Test
@@ -86,6 +96,9 @@ class StoreSettingsTest {
         "mapping:\\n  window:\\n    from-now-on: yes please\\n | mapping.window.from-now-on",
         "mapping:\\n  users:\\n    - newest: 3\\n | mapping.users[0].user",
         "mapping:\\n  users:\\n    - user: a\\n    - user: A\\n | mapping.users[1].user",
+        "mapping:\\n  listing-cache:\\n    max-messages: -1\\n | mapping.listing-cache.max-messages",
+        "mapping:\\n  listing-cache:\\n    size: 10\\n | mapping.listing-cache.size",
+        "mapping:\\n  listing-cache: 10\\n | mapping.listing-cache",
     })
     void badStoreSettingsNameTheKey(String yaml, String key) {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(yaml.replace("\\n", "\n")));

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * what neither GreenMail nor every Dovecot offers: CONDSTORE and QRESYNC (RFC 7162) and ESEARCH
  * (RFC 4731), each switchable through the advertised capabilities. It speaks just what a
  * listing needs: LOGIN, CAPABILITY, ENABLE, SELECT/EXAMINE with (CONDSTORE) / (QRESYNC ...),
- * UID FETCH (with CHANGEDSINCE and VANISHED), UID SEARCH (ALL, DELETED, KEYWORD k, UID set;
+ * UID FETCH (with CHANGEDSINCE and VANISHED; INTERNALDATE and a Message-ID header field for a
+ * bridge's fingerprints), UID SEARCH (ALL, DELETED, KEYWORD k, UID set;
  * RETURN (ALL)), NOOP, LOGOUT. Every command line and every octet in both directions is counted,
  * so tests can assert what a login cost upstream. One thread per connection.
  */
@@ -126,7 +127,7 @@ public final class ModSeqImapServer implements AutoCloseable {
 
         Conn(Socket s) throws IOException {
             in = new BufferedInputStream(s.getInputStream());
-            out = s.getOutputStream();
+            out = new java.io.BufferedOutputStream(s.getOutputStream(), 1 << 16); // flushed after each command
         }
 
         void send(String line) throws IOException {
@@ -159,6 +160,7 @@ public final class ModSeqImapServer implements AutoCloseable {
                 Matcher m = COMMAND.matcher(line);
                 if (!m.matches()) {
                     c.send("* BAD no tag");
+                    c.out.flush();
                     continue;
                 }
                 String tag = m.group(1);
@@ -261,6 +263,10 @@ public final class ModSeqImapServer implements AutoCloseable {
     }
 
     private synchronized void fetch(Conn c, String args) throws IOException {
+        // the fingerprint fetch of a bridge: a Message-ID made of the UID, a fixed INTERNALDATE
+        String headerItem = " BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]";
+        boolean header = args.contains(headerItem);
+        args = args.replace(headerItem, "");
         Matcher m = Pattern.compile("([0-9:,*]+) \\(([A-Z0-9. ]+)\\)(?: \\(CHANGEDSINCE ([0-9]+)( VANISHED)?\\))?").matcher(args);
         if (!m.matches()) {
             throw new IOException("unexpected UID FETCH " + args);
@@ -297,6 +303,13 @@ public final class ModSeqImapServer implements AutoCloseable {
             }
             if (modSeq) {
                 b.append(" MODSEQ (").append(e.getValue()[1]).append(')');
+            }
+            if (items.contains("INTERNALDATE")) {
+                b.append(" INTERNALDATE \"01-Mar-2024 10:00:00 +0000\"");
+            }
+            if (header) {
+                String field = "Message-ID: <" + uid + "@modseq.test>\r\n\r\n";
+                b.append(" BODY[HEADER.FIELDS (MESSAGE-ID)] {").append(field.length()).append("}\r\n").append(field);
             }
             c.send(b.append(')').toString());
         }
