@@ -59,9 +59,23 @@ class UpstreamReuseDovecotTest {
         if (proxy != null) {
             proxy.close();
         }
+        if (store != null) {
+            store.close();
+        }
     }
 
+    private io.popbridge.mapping.MappingStore store;
+
     private void start(Duration idleTime) throws Exception {
+        start(idleTime, false);
+    }
+
+    /** With {@code mapped}: a SQLite mapping store and the listing cache (the production default). */
+    private void start(Duration idleTime, boolean mapped) throws Exception {
+        if (mapped) {
+            store = io.popbridge.mapping.MappingStore.open(new io.popbridge.mapping.StoreConfig.Sqlite(
+                    java.nio.file.Files.createTempDirectory("reuse-store").resolve("popbridge.db")));
+        }
         proxy = new CountingProxy(dovecot.imapPort());
         SslContext tls = SslContextBuilder.forClient().trustManager(dovecot.certificatePem().toFile())
                 .protocols("TLSv1.3", "TLSv1.2").build();
@@ -73,7 +87,7 @@ class UpstreamReuseDovecotTest {
         pool = new UpstreamSessionPool(new ReuseOptions(idleTime, 10));
         bridge = BridgeServer.start(new InetSocketAddress("127.0.0.1", 0), Pop3Options.defaults(),
                 new ImapMailboxProvider(options, Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS)),
-                        UpstreamObserver.NONE, null, MappingOptions.DEFAULTS, pool), 1);
+                        UpstreamObserver.NONE, store, MappingOptions.DEFAULTS, pool), 1);
         address = bridge.localAddress();
     }
 
@@ -113,6 +127,26 @@ class UpstreamReuseDovecotTest {
         assertEquals(second.size() - 1, third.size());
         String deleted = second.get(0).split(" ")[1];
         assertFalse(third.stream().anyMatch(l -> l.endsWith(" " + deleted)), third.toString());
+    }
+
+    @Test
+    void withTheStoreAndListingCacheTheReusedSessionSeesNewMailAndDeletions() throws Exception {
+        start(Duration.ofSeconds(30), true);
+        dovecot.append("bob", message("cache one"));
+        List<String> first = poll("bob");
+        dovecot.append("bob", message("cache two"));
+        List<String> second = poll("bob");
+        assertEquals(first.size() + 1, second.size());
+        assertEquals(1, proxy.connections(), "the second poll reused the session through the cached login");
+        try (Pop3TestClient pop = new Pop3TestClient(address).login("bob", dovecot.password("bob"))) {
+            Pop3TestClient.expectOk(pop.command("DELE 1"));
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+        }
+        List<String> third = poll("bob");
+        assertEquals(second.size() - 1, third.size());
+        assertEquals(1, proxy.connections());
+        assertEquals(second.subList(1, second.size()).stream().map(l -> l.split(" ")[1]).toList(),
+                third.stream().map(l -> l.split(" ")[1]).toList(), "same UIDLs, minus the deleted one");
     }
 
     @Test
