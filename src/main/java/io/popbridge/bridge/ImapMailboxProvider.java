@@ -85,8 +85,8 @@ public final class ImapMailboxProvider implements MailboxProvider {
     /**
      * As above, with the listing cache {@code listingCache} (null: none; owned by the caller, so
      * that it outlives a provider replaced by a configuration reload). With a store and a cache,
-     * logins use it ({@link CachedStoreLogin}) unless the user's window has date limits (they need
-     * every message's INTERNALDATE, which the cache does not keep).
+     * logins use it ({@link CachedStoreLogin}), date windows included (the cached listing keeps
+     * every message's INTERNALDATE).
      */
     public ImapMailboxProvider(BridgeOptions options, RouteResolver router, UpstreamObserver observer, MappingStore store,
             MappingOptions mapping, io.popbridge.mapping.ListingCache listingCache) {
@@ -308,7 +308,7 @@ public final class ImapMailboxProvider implements MailboxProvider {
             Promise<Mailbox> promise) {
         String upstreamName = route.label();
                 MappingOptions.Window window = store == null ? null : mapping.windowOf(user);
-                if (cached != null && window.youngerThanDays() == 0 && !window.fromNowOn()) {
+                if (cached != null) {
                     CachedStoreLogin.open(cached, client, context.eventLoop(), upstreamName,
                             MailboxKeys.of(route, user, options.mailbox()), user, device, window, promise,
                             failure -> fail(client, promise, failure));

@@ -68,7 +68,8 @@ final class ListingMerge {
                     }
                 }
             } else if (m.rfc822Size() >= 0 && m.uid() > 0) {
-                builder.put(m.uid(), m.rfc822Size(), bits, null);
+                builder.put(m.uid(), m.rfc822Size(), bits, null,
+                        m.internalDate() == null ? 0 : m.internalDate().getEpochSecond());
                 added.add(m.uid());
             }
         }

@@ -7,7 +7,8 @@ import java.util.Objects;
  * What popbridge keeps of one mailbox's listing between logins: the mailbox state that tells
  * whether anything changed (UIDVALIDITY, HIGHESTMODSEQ, UIDNEXT) and, per message in UID order,
  * its UID, size, the two flags the POP3 view depends on ({@code \Deleted} and the hide keyword)
- * and the UIDL given out for it, if the caller recorded one.
+ * the UIDL given out for it, if the caller recorded one, and its INTERNALDATE in epoch seconds
+ * (0 when unknown: such a message passes no date limit of a window).
  *
  * <p>Immutable; arrays are copied in and never handed out. Build one with {@link Builder}.
  */
@@ -26,9 +27,10 @@ public final class Listing {
     private final long[] sizes;
     private final byte[] flags;
     private final String[] uidls;
+    private final long[] dates;
 
     Listing(long uidValidity, long highestModSeq, long uidNext, String hideKeyword, long[] uids, long[] sizes,
-            byte[] flags, String[] uidls) {
+            byte[] flags, String[] uidls, long[] dates) {
         this.uidValidity = uidValidity;
         this.highestModSeq = highestModSeq;
         this.uidNext = uidNext;
@@ -37,6 +39,7 @@ public final class Listing {
         this.sizes = sizes;
         this.flags = flags;
         this.uidls = uidls;
+        this.dates = dates;
         for (int i = 1; i < uids.length; i++) {
             if (uids[i] <= uids[i - 1]) {
                 throw new IllegalArgumentException("UIDs not strictly ascending at " + i);
@@ -86,6 +89,11 @@ public final class Listing {
         return uidls[index];
     }
 
+    /** The INTERNALDATE of message {@code index} in epoch seconds, or 0 if unknown. */
+    public long internalDate(int index) {
+        return dates[index];
+    }
+
     /** The highest UID, or 0 when empty. */
     public long lastUid() {
         return uids.length == 0 ? 0 : uids[uids.length - 1];
@@ -110,7 +118,7 @@ public final class Listing {
         for (int i = 0; i < uids.length; i++) {
             next[i] = uidlOf.apply(uids[i]);
         }
-        return new Listing(uidValidity, highestModSeq, uidNext, hideKeyword, uids, sizes, flags, next);
+        return new Listing(uidValidity, highestModSeq, uidNext, hideKeyword, uids, sizes, flags, next, dates);
     }
 
     /** A builder starting from this listing's messages. */
@@ -118,7 +126,7 @@ public final class Listing {
         Builder b = new Builder(uidValidity, hideKeyword);
         b.highestModSeq(highestModSeq).uidNext(uidNext);
         for (int i = 0; i < uids.length; i++) {
-            b.put(uids[i], sizes[i], flags[i], uidls[i]);
+            b.put(uids[i], sizes[i], flags[i], uidls[i], dates[i]);
         }
         return b;
     }
@@ -129,10 +137,10 @@ public final class Listing {
                 && uidNext == l.uidNext && hideKeyword.equals(l.hideKeyword) && sameMessages(l);
     }
 
-    /** Whether both list the same messages with the same sizes, flag bits and UIDLs. */
+    /** Whether both list the same messages with the same sizes, flag bits, UIDLs and INTERNALDATEs. */
     public boolean sameMessages(Listing l) {
         return Arrays.equals(uids, l.uids) && Arrays.equals(sizes, l.sizes) && Arrays.equals(flags, l.flags)
-                && Arrays.equals(uidls, l.uidls);
+                && Arrays.equals(uidls, l.uidls) && Arrays.equals(dates, l.dates);
     }
 
     @Override
@@ -172,13 +180,29 @@ public final class Listing {
             return this;
         }
 
-        /** Adds or replaces a message. */
+        /** Adds or replaces a message, its INTERNALDATE unknown. */
         public Builder put(long uid, long size, int flagBits, String uidl) {
+            return put(uid, size, flagBits, uidl, 0);
+        }
+
+        /**
+         * Adds or replaces a message.
+         *
+         * @param internalDate INTERNALDATE in epoch seconds; 0 (or less) for unknown
+         */
+        public Builder put(long uid, long size, int flagBits, String uidl, long internalDate) {
             if (uid <= 0 || size < 0) {
                 throw new IllegalArgumentException("invalid UID " + uid + " or size " + size);
             }
-            messages.put(uid, new Object[] {size, (byte) (flagBits & (DELETED | HIDDEN)), uidl});
+            messages.put(uid, new Object[] {size, (byte) (flagBits & (DELETED | HIDDEN)), uidl,
+                Math.max(0, internalDate)});
             return this;
+        }
+
+        /** The INTERNALDATE (epoch seconds) of {@code uid}; 0 if unknown or absent. */
+        public long internalDate(long uid) {
+            Object[] m = messages.get(uid);
+            return m == null ? 0 : (long) m[3];
         }
 
         /** Changes the flag bits of a message already put; false if absent. */
@@ -220,15 +244,17 @@ public final class Listing {
             long[] s = new long[n];
             byte[] f = new byte[n];
             String[] l = new String[n];
+            long[] d = new long[n];
             int i = 0;
             for (var e : messages.entrySet()) {
                 u[i] = e.getKey();
                 s[i] = (long) e.getValue()[0];
                 f[i] = (byte) e.getValue()[1];
                 l[i] = (String) e.getValue()[2];
+                d[i] = (long) e.getValue()[3];
                 i++;
             }
-            return new Listing(uidValidity, highestModSeq, uidNext, hideKeyword, u, s, f, l);
+            return new Listing(uidValidity, highestModSeq, uidNext, hideKeyword, u, s, f, l, d);
         }
     }
 }

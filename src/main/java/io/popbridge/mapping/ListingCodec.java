@@ -14,12 +14,17 @@ import java.util.zip.InflaterInputStream;
 /**
  * The stored form of a {@link Listing}: a version byte, then deflated varints. Per message: the
  * UID as the difference to the previous one, the size, the flag bits, and the UIDL (its length
- * + 1, or 0 for none, then its ASCII octets). A 100,000-message mailbox with sequential UIDs
- * and default UIDLs takes a few hundred kilobytes before deflate and much less after.
+ * + 1, or 0 for none, then its ASCII octets), and the INTERNALDATE (epoch seconds, 0 for
+ * unknown) as the zigzag difference to the previous message's (mail mostly arrives in UID
+ * order, so this is a byte or two). A 100,000-message mailbox with sequential UIDs and default
+ * UIDLs takes a few hundred kilobytes before deflate and much less after.
+ *
+ * <p>Format 1 (before INTERNALDATE was kept) is no longer read: such a stored listing is
+ * rejected as unknown, which the store treats as no listing (a full listing replaces it).
  */
 final class ListingCodec {
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     /** Upper bound on messages when decoding, so a corrupt row cannot make us allocate without bound. */
     static final int MAX_MESSAGES = 10_000_000;
 
@@ -38,6 +43,7 @@ final class ListingCodec {
             out.write(keyword);
             varint(out, listing.size());
             long previous = 0;
+            long previousDate = 0;
             for (int i = 0; i < listing.size(); i++) {
                 varint(out, listing.uid(i) - previous);
                 previous = listing.uid(i);
@@ -51,6 +57,9 @@ final class ListingCodec {
                     varint(out, u.length + 1L);
                     out.write(u);
                 }
+                long date = listing.internalDate(i);
+                varint(out, zigzag(date - previousDate));
+                previousDate = date;
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -74,7 +83,9 @@ final class ListingCodec {
             long[] sizes = new long[n];
             byte[] flags = new byte[n];
             String[] uidls = new String[n];
+            long[] dates = new long[n];
             long uid = 0;
+            long date = 0;
             for (int i = 0; i < n; i++) {
                 uid += varint(in);
                 uids[i] = uid;
@@ -88,11 +99,16 @@ final class ListingCodec {
                     }
                     uidls[i] = new String(u, StandardCharsets.US_ASCII);
                 }
+                date += unzigzag(varint(in));
+                if (date < 0) {
+                    throw new IllegalArgumentException("corrupt listing: negative INTERNALDATE");
+                }
+                dates[i] = date;
             }
             if (in.read() >= 0) {
                 throw new IllegalArgumentException("trailing data after the listing");
             }
-            return new Listing(uidValidity, modSeq, uidNext, keyword, uids, sizes, flags, uidls);
+            return new Listing(uidValidity, modSeq, uidNext, keyword, uids, sizes, flags, uidls, dates);
         } catch (IOException e) {
             throw new IllegalArgumentException("corrupt listing: " + e.getMessage(), e);
         }
@@ -104,6 +120,14 @@ final class ListingCodec {
             throw new IllegalArgumentException("corrupt listing: length " + v + " over " + max);
         }
         return (int) v;
+    }
+
+    private static long zigzag(long v) {
+        return (v << 1) ^ (v >> 63);
+    }
+
+    private static long unzigzag(long v) {
+        return (v >>> 1) ^ -(v & 1);
     }
 
     private static void varint(DataOutputStream out, long v) throws IOException {

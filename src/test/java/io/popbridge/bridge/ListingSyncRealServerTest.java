@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class ListingSyncRealServerTest {
 
     private static final String HIDE = "$POP3Deleted";
-    private static final String FULL_FETCH = "UID FETCH 1:* (UID RFC822.SIZE FLAGS)";
+    private static final String FULL_FETCH = "UID FETCH 1:* (UID RFC822.SIZE FLAGS INTERNALDATE)";
     private static final int MESSAGES = 120;
 
     private SyncRunner runner;

@@ -23,7 +23,7 @@ class ListingSyncScriptedTest {
 
     private static final String HIDE = "$POP3Deleted";
     private static final int MESSAGES = 3000;
-    private static final String FULL_FETCH = "UID FETCH 1:* (UID RFC822.SIZE FLAGS)";
+    private static final String FULL_FETCH = "UID FETCH 1:* (UID RFC822.SIZE FLAGS INTERNALDATE)";
 
     enum Server {
         QRESYNC("IMAP4rev1 ENABLE CONDSTORE QRESYNC ESEARCH", ListingSync.Mode.QRESYNC),

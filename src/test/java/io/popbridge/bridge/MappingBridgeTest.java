@@ -11,6 +11,7 @@ import io.popbridge.mapping.MappingStore;
 import io.popbridge.mapping.StoreConfig;
 import io.popbridge.pop3.Pop3Options;
 import io.popbridge.server.BridgeServer;
+import io.popbridge.testing.CountingProxy;
 import io.popbridge.testing.Pop3TestClient;
 import io.popbridge.testing.RawImap;
 import io.popbridge.testing.Upstream;
@@ -42,6 +43,8 @@ class MappingBridgeTest {
     private Upstream upstream;
     private MappingStore store;
     private BridgeServer bridge;
+    /** Between the windowed bridges and the upstream, to count what they send; null until used. */
+    private CountingProxy proxy;
     final AtomicInteger rematches = new AtomicInteger();
     /** Also told of every re-match: the Prometheus text must show them. */
     static final io.popbridge.ops.Metrics METRICS = new io.popbridge.ops.Metrics();
@@ -52,8 +55,11 @@ class MappingBridgeTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         stopBridge();
+        if (proxy != null) {
+            proxy.close();
+        }
         upstream.close();
     }
 
@@ -352,11 +358,23 @@ class MappingBridgeTest {
         return server.commands.stream().filter(c -> c.toUpperCase().contains("HEADER.FIELDS")).count();
     }
 
+    /** A fresh bridge (with the listing cache: the defaults) and store, reaching the upstream through {@link #proxy}. */
     private InetSocketAddress startWindowed(MappingOptions mapping) throws Exception {
         stopBridge();
+        if (proxy == null) {
+            proxy = new CountingProxy(upstream.port());
+        }
         store = MappingStore.open(new StoreConfig.Sqlite(dir.resolve("popbridge.db")));
-        bridge = start(upstream.endpoint(), null, "INBOX", "hide", store, rematches, mapping);
+        bridge = start(new UpstreamEndpoint("127.0.0.1", proxy.port(), UpstreamEndpoint.Security.PLAIN), null, "INBOX",
+                "hide", store, rematches, mapping);
         return bridge.localAddress();
+    }
+
+    private static final String FULL_LISTING = "UID FETCH 1:* ";
+
+    /** Whether the bridge asked for the whole listing since the proxy's last reset. */
+    private boolean fullListingSent() {
+        return proxy.commands().stream().anyMatch(c -> c.startsWith(FULL_LISTING));
     }
 
     private static String imapDate(java.time.Instant instant) {
@@ -393,7 +411,31 @@ class MappingBridgeTest {
         }
         InetSocketAddress address = startWindowed(new MappingOptions("#", new MappingOptions.Window(0, 30, false),
                 Map.of()));
-        assertEquals(List.of("yesterday"), new ArrayList<>(session(address, Upstream.USER, Upstream.PASSWORD).values()));
+        Map<String, String> first = session(address, Upstream.USER, Upstream.PASSWORD);
+        assertEquals(List.of("yesterday"), new ArrayList<>(first.values()));
+        assertTrue(fullListingSent(), proxy.commands().toString());
+
+        // the repeat login takes the dates from the cached listing: same view, no full listing
+        proxy.reset();
+        assertEquals(first, session(address, Upstream.USER, Upstream.PASSWORD));
+        assertFalse(fullListingSent(), proxy.commands().toString());
+
+        // new mail is dated by the fetch of the new messages: an old-dated one stays out
+        try (RawImap imap = upstream.imap()) {
+            imap.append("INBOX", message("old but new here"), null, imapDate(now.minus(java.time.Duration.ofDays(90))));
+            imap.append("INBOX", message("today"), null, imapDate(now.minus(java.time.Duration.ofHours(1))));
+        }
+        proxy.reset();
+        Map<String, String> third = session(address, Upstream.USER, Upstream.PASSWORD);
+        assertEquals(List.of("yesterday", "today"), new ArrayList<>(third.values()));
+        assertEquals(first.keySet().iterator().next(), third.keySet().iterator().next(), "the UIDL is kept");
+        assertFalse(fullListingSent(), proxy.commands().toString());
+
+        // after a restart the cached listing, dates included, comes back from the store
+        address = startWindowed(new MappingOptions("#", new MappingOptions.Window(0, 30, false), Map.of()));
+        proxy.reset();
+        assertEquals(third, session(address, Upstream.USER, Upstream.PASSWORD));
+        assertFalse(fullListingSent(), proxy.commands().toString());
     }
 
     @Test
@@ -425,7 +467,14 @@ class MappingBridgeTest {
             imap.append("INBOX", message("after"), null, null); // INTERNALDATE: now
         }
         address = startWindowed(mapping); // the first login is kept in the store across restarts
-        assertEquals(List.of("after"), new ArrayList<>(session(address, Upstream.USER, Upstream.PASSWORD).values()));
+        proxy.reset();
+        Map<String, String> afterRestart = session(address, Upstream.USER, Upstream.PASSWORD);
+        assertEquals(List.of("after"), new ArrayList<>(afterRestart.values()));
+        assertFalse(fullListingSent(), "the cached listing (with dates) came back from the store: "
+                + proxy.commands());
+        proxy.reset();
+        assertEquals(afterRestart, session(address, Upstream.USER, Upstream.PASSWORD), "repeat login");
+        assertFalse(fullListingSent(), proxy.commands().toString());
         assertEquals(List.of("bob before"),
                 new ArrayList<>(session(address, Upstream.USER2, Upstream.PASSWORD2).values()),
                 "bob's override lists everything");

@@ -43,7 +43,8 @@ abstract class ListingStoreContract {
         for (int i = 1; i <= messages; i++) {
             long uid = i * 2L + (i % 7 == 0 ? 1 : 0);
             b.put(uid, 1000 + (i * 37L) % 500_000, i % 50 == 0 ? Listing.HIDDEN : i % 333 == 0 ? Listing.DELETED : 0,
-                    i % 3 == 0 ? null : String.format("%08x%08x", uid, 3857529045L));
+                    i % 3 == 0 ? null : String.format("%08x%08x", uid, 3857529045L),
+                    i % 11 == 0 ? 0 : 1_700_000_000L + i * 61L - (i % 5 == 0 ? 86_400 : 0));
         }
         return b.build();
     }
@@ -79,6 +80,19 @@ abstract class ListingStoreContract {
         store.saveListing(INBOX, large(10, 5)).join();
         try (Connection c = rawConnection(); PreparedStatement ps = c.prepareStatement("UPDATE listing SET data = ?")) {
             ps.setBytes(1, new byte[] {1, 2, 3});
+            assertEquals(1, ps.executeUpdate());
+        }
+        assertEquals(Optional.empty(), store.loadListing(INBOX).join());
+        store.saveListing(INBOX, large(12, 6)).join();
+        assertEquals(large(12, 6), store.loadListing(INBOX).join().orElseThrow());
+    }
+
+    @Test
+    void aListingStoredInTheOldFormatWithoutDatesIsTreatedAsAbsentAndReplaced() throws SQLException {
+        MappingStore store = open();
+        store.saveListing(INBOX, large(10, 5)).join();
+        try (Connection c = rawConnection(); PreparedStatement ps = c.prepareStatement("UPDATE listing SET data = ?")) {
+            ps.setBytes(1, ListingCodecTest.encodeFormat1(large(10, 5)));
             assertEquals(1, ps.executeUpdate());
         }
         assertEquals(Optional.empty(), store.loadListing(INBOX).join());
