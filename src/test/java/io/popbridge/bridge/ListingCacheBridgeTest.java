@@ -59,10 +59,15 @@ class ListingCacheBridgeTest {
     /** A bridge with a store on {@code db}; stopped (bridge, then store) after the test or by {@link #stop}. */
     private BridgeServer start(UpstreamEndpoint endpoint, String mailbox, String policy, Path db, long cacheMessages)
             throws Exception {
+        return start(endpoint, mailbox, policy, db, MappingOptions.DEFAULTS.withListingCache(cacheMessages));
+    }
+
+    private BridgeServer start(UpstreamEndpoint endpoint, String mailbox, String policy, Path db, MappingOptions mapping)
+            throws Exception {
         MappingStore store = MappingStore.open(new StoreConfig.Sqlite(db));
         bridges.add(store);
         BridgeServer bridge = MappingBridgeTest.start(endpoint, null, mailbox, policy, store, new AtomicInteger(),
-                MappingOptions.DEFAULTS.withListingCache(cacheMessages));
+                mapping);
         bridges.add(bridge::close);
         return bridge;
     }
@@ -184,6 +189,55 @@ class ListingCacheBridgeTest {
         assertTrue(text.contains("popbridge_listing_store_total{op=\"load\"} 1.0"), text);
         assertTrue(text.contains("popbridge_listing_store_total{op=\"save\"} 1.0"), text);
         assertTrue(text.contains("popbridge_listing_store_total{op=\"skip\"} 1.0"), text);
+    }
+
+    /**
+     * Users whose window has date limits get the cached path too: the modelled server dates every
+     * message 01-Mar-2024 10:00 UTC, so a younger-than-days window just wide enough lists all, one
+     * a few days narrower none, and from-now-on none; repeat logins send no UID FETCH at all and
+     * the login after a new message no full listing.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"IMAP4rev1 ENABLE CONDSTORE QRESYNC ESEARCH", "IMAP4rev1"})
+    void dateWindowsUseTheCachedListing(String capabilities) throws Exception {
+        ModSeqImapServer server = new ModSeqImapServer(capabilities, 778);
+        running.add(server);
+        for (int i = 0; i < 40; i++) {
+            server.append(900 + i);
+        }
+        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", server.port(), UpstreamEndpoint.Security.PLAIN);
+        long days = java.time.temporal.ChronoUnit.DAYS.between(java.time.Instant.parse("2024-03-01T10:00:00Z"),
+                java.time.Instant.now()) + 2;
+        record Case(MappingOptions.Window window, boolean listsAll) {
+        }
+        int messages = 40;
+        List<Case> cases = List.of(new Case(new MappingOptions.Window(0, (int) days, false), true),
+                new Case(new MappingOptions.Window(0, (int) days - 4, false), false),
+                new Case(new MappingOptions.Window(0, 0, true), false));
+        for (int c = 0; c < cases.size(); c++) {
+            Case k = cases.get(c);
+            MappingOptions mapping = new MappingOptions("#", MappingOptions.Window.ALL,
+                    java.util.Map.of(ModSeqImapServer.USER, k.window()));
+            InetSocketAddress bridge = start(endpoint, "INBOX", "hide", dir.resolve("dates" + c + ".db"), mapping)
+                    .localAddress();
+            server.resetCounts();
+            List<String> first = statUidl(bridge, ModSeqImapServer.USER, ModSeqImapServer.PASSWORD);
+            assertEquals(k.listsAll() ? messages : 0, first.size(), k.toString());
+            assertTrue(any(server.commands(), FULL_FETCH), server.commands().toString());
+
+            server.resetCounts();
+            assertEquals(first, statUidl(bridge, ModSeqImapServer.USER, ModSeqImapServer.PASSWORD), k.toString());
+            assertFalse(any(server.commands(), "UID FETCH"), k + " " + server.commands());
+
+            server.append(4242);
+            messages++;
+            server.resetCounts();
+            List<String> third = statUidl(bridge, ModSeqImapServer.USER, ModSeqImapServer.PASSWORD);
+            assertEquals(k.listsAll() ? messages : 0, third.size(), k.toString());
+            assertEquals(first, third.subList(0, first.size()), k.toString());
+            assertFalse(any(server.commands(), FULL_FETCH), k + " " + server.commands());
+            stop();
+        }
     }
 
     @Test
