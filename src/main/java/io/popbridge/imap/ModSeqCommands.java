@@ -67,11 +67,44 @@ final class ModSeqCommands {
         }
     }
 
+    /** A command answered with FETCHes and VANISHED: collects both for {@link #completed}. */
+    abstract static class FetchesAndVanished<T> extends PendingCommand<T> {
+        final Commands.Fetch fetch = new Commands.Fetch(null);
+        final Vanished vanished = new Vanished();
+
+        FetchesAndVanished(Promise<T> promise) {
+            super(promise);
+        }
+
+        @Override
+        void untagged(Untagged u) {
+            vanished.untagged(u);
+        }
+
+        @Override
+        void fetchStart(long sequence) {
+            fetch.fetchStart(sequence);
+        }
+
+        @Override
+        void fetchAttribute(FetchAttribute attribute) {
+            fetch.fetchAttribute(attribute);
+        }
+
+        @Override
+        void fetchEnd() {
+            fetch.fetchEnd();
+        }
+
+        /** The FETCHes with a UID and the VANISHED UIDs, once the command completed with {@code ok}. */
+        Changes changes(Tagged ok) {
+            return new Changes(fetch.completed(ok), vanished.uids);
+        }
+    }
+
     /** SELECT / EXAMINE with QRESYNC parameters: the selected state, changed FETCHes and VANISHED. */
-    static final class ResyncSelect extends PendingCommand<Resync> {
+    static final class ResyncSelect extends FetchesAndVanished<Resync> {
         private final Commands.Select select = new Commands.Select(null);
-        private final Commands.Fetch fetch = new Commands.Fetch(null);
-        private final Vanished vanished = new Vanished();
 
         ResyncSelect(Promise<Resync> promise) {
             super(promise);
@@ -80,62 +113,24 @@ final class ModSeqCommands {
         @Override
         void untagged(Untagged u) {
             select.untagged(u);
-            vanished.untagged(u);
-        }
-
-        @Override
-        void fetchStart(long sequence) {
-            fetch.fetchStart(sequence);
-        }
-
-        @Override
-        void fetchAttribute(FetchAttribute attribute) {
-            fetch.fetchAttribute(attribute);
-        }
-
-        @Override
-        void fetchEnd() {
-            fetch.fetchEnd();
+            super.untagged(u);
         }
 
         @Override
         Resync completed(Tagged ok) {
-            return new Resync(select.completed(ok), new Changes(fetch.completed(ok), vanished.uids));
+            return new Resync(select.completed(ok), changes(ok));
         }
     }
 
     /** UID FETCH with CHANGEDSINCE (and VANISHED): the FETCHes with a UID and the VANISHED UIDs. */
-    static final class ChangedFetch extends PendingCommand<Changes> {
-        private final Commands.Fetch fetch = new Commands.Fetch(null);
-        private final Vanished vanished = new Vanished();
-
+    static final class ChangedFetch extends FetchesAndVanished<Changes> {
         ChangedFetch(Promise<Changes> promise) {
             super(promise);
         }
 
         @Override
-        void untagged(Untagged u) {
-            vanished.untagged(u);
-        }
-
-        @Override
-        void fetchStart(long sequence) {
-            fetch.fetchStart(sequence);
-        }
-
-        @Override
-        void fetchAttribute(FetchAttribute attribute) {
-            fetch.fetchAttribute(attribute);
-        }
-
-        @Override
-        void fetchEnd() {
-            fetch.fetchEnd();
-        }
-
-        @Override
         Changes completed(Tagged ok) {
-            return new Changes(fetch.completed(ok), vanished.uids);
+            return changes(ok);
         }
     }
 
