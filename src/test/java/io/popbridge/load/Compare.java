@@ -37,6 +37,10 @@ public final class Compare implements Callable<Integer> {
     @Option(names = "--popbridge-jvm", defaultValue = "-Xms256m -Xmx512m", description = "JVM flags for popbridge.")
     String popbridgeJvm;
 
+    @Option(names = "--popbridge-cpus", description = "Run popbridge under taskset -c with this CPU list (e.g. 1); "
+            + "bench/compare.sh --split-cpus sets it.")
+    String popbridgeCpus;
+
     @Option(names = "--users", defaultValue = "3", description = "Users with small mailboxes.")
     int users;
 
@@ -274,7 +278,11 @@ public final class Compare implements Callable<Integer> {
                 """.formatted(port, work.resolve("data"), imapPort, reuseIdleTime);
         Files.writeString(work.resolve("popbridge.yaml"), config, StandardCharsets.UTF_8);
         Files.writeString(work.resolve("port"), Integer.toString(port));
-        List<String> command = new ArrayList<>(List.of("java"));
+        List<String> command = new ArrayList<>();
+        if (popbridgeCpus != null && !popbridgeCpus.isBlank()) {
+            command.addAll(List.of("taskset", "-c", popbridgeCpus.trim())); // taskset execs java: same pid, CPU time still read
+        }
+        command.add("java");
         command.addAll(List.of(popbridgeJvm.trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "--config", work.resolve("popbridge.yaml").toString()));
         System.out.println("popbridge: " + String.join(" ", command));
