@@ -8,10 +8,20 @@
 #   --split-cpus: popbridge on the last CPU, everything else (load generator, Dovecot) on the
 #     others (taskset), as when the bridge runs on its own host; needs 2+ CPUs
 # Longer, steadier run: bench/compare.sh --duration 60 --warmup 10
-# Needs Dovecot 2.3 (dovecot-imapd, dovecot-pop3d) and a JDK 17; builds target/popbridge.jar if
-# it is missing (REBUILD=1 forces it). Output is also written to target/compare-<time>.txt.
+# Needs Dovecot 2.3 (installed through .ci/install-dovecot.sh when run as root) and a JDK 17;
+# builds target/popbridge.jar if it is missing (REBUILD=1 forces it). Output is also written to
+# target/compare-<time>.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# On a fresh machine: install Dovecot (needs root; .ci/install-dovecot.sh does nothing if present).
+if ! command -v dovecot >/dev/null 2>&1 || [[ ! -x /usr/lib/dovecot/pop3 ]]; then
+  if [[ "$(id -u)" == 0 ]]; then
+    bash .ci/install-dovecot.sh >&2
+  else
+    echo "Dovecot is missing: run  sudo .ci/install-dovecot.sh  first" >&2
+    exit 2
+  fi
+fi
 if [[ ! -f target/popbridge.jar || "${REBUILD:-}" == 1 ]]; then
   mvn -o -q -B package -DskipTests >&2 || mvn -q -B package -DskipTests >&2
 fi
