@@ -30,6 +30,27 @@ final class Uidl {
         return new String(out);
     }
 
+    /**
+     * Whether {@code uidl} is {@link #of of(uidValidity, uid)}; compared in place, without building
+     * that string, since a snapshot asks this once per message.
+     */
+    static boolean isDerived(String uidl, long uidValidity, long uid) {
+        if (((uid | uidValidity) >>> 32) != 0) {
+            return uidl.equals(of(uidValidity, uid));
+        }
+        return uidl.length() == 16 && digitsEqual(uidl, 0, uid) && digitsEqual(uidl, 8, uidValidity);
+    }
+
+    private static boolean digitsEqual(String uidl, int at, long value) {
+        for (int i = at + 7; i >= at; i--) {
+            if (uidl.charAt(i) != DIGITS[(int) (value & 0xF)]) {
+                return false;
+            }
+            value >>>= 4;
+        }
+        return true;
+    }
+
     /** Eight hex digits of an unsigned 32-bit value into {@code out[at..at+8)}. */
     private static void fill(char[] out, int at, long value) {
         for (int i = at + 7; i >= at; i--) {
