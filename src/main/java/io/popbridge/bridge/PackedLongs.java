@@ -66,10 +66,4 @@ final class PackedLongs {
     int width() {
         return width;
     }
-
-    /** Whether both hold the same values. */
-    boolean sameValues(PackedLongs other) {
-        return base == other.base && width == other.width && length == other.length
-                && java.util.Arrays.equals(bytes, other.bytes);
-    }
 }
