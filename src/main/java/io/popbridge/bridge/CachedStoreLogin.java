@@ -67,7 +67,7 @@ final class CachedStoreLogin {
                             return;
                         }
                         StoreListing.Result result = (StoreListing.Result) stored.getNow();
-                        Snapshot snapshot = Snapshot.of(ListingSync.asFetched(listing),
+                        Snapshot snapshot = Snapshot.of(ListingSync.asFetched(listing), selected.uidValidity(),
                                 view.device().isEmpty() ? options.hideKeyword() : null,
                                 uid -> result.uidls().get(uid), result.hidden()::contains,
                                 (uid, reported) -> result.sizes().getOrDefault(uid, learnt.size(uid, reported)),

@@ -9,7 +9,7 @@ import io.popbridge.pop3.BodySink;
 import io.popbridge.pop3.FailureKind;
 import io.popbridge.pop3.Mailbox;
 import io.popbridge.pop3.MailboxException;
-import io.popbridge.pop3.MessageEntry;
+import io.popbridge.pop3.MessageList;
 import java.util.List;
 import java.util.SortedSet;
 import org.slf4j.Logger;
@@ -69,14 +69,14 @@ final class ImapMailbox implements Mailbox {
     }
 
     @Override
-    public List<MessageEntry> messages() {
-        return snapshot.entries();
+    public MessageList messages() {
+        return snapshot;
     }
 
     @Override
     public void retrieve(int number, BodySink sink) {
         long uid = snapshot.uid(number);
-        long listed = snapshot.entries().get(number - 1).size();
+        long listed = snapshot.size(number);
         BodyRelay relay = new BodyRelay(client, sink);
         busy++;
         client.uidFetchBody(uid, "BODY.PEEK[]", relay).addListener(done -> {
@@ -199,7 +199,7 @@ final class ImapMailbox implements Mailbox {
      * policy (only on the shared view, never the keyword), then the UIDLs into the store.
      */
     private Future<Void> hideInStore(SortedSet<Integer> deleted, List<String> sets) {
-        List<String> uidls = deleted.stream().map(n -> snapshot.entries().get(n - 1).uidl()).toList();
+        List<String> uidls = deleted.stream().map(snapshot::uidl).toList();
         Future<Void> seen = options.deletePolicy().kind() == DeletePolicy.Kind.SEEN
                 ? Chain.each(loop, sets, set -> client.uidStore(set, "+FLAGS.SILENT", List.of("\\Seen")))
                 : loop.newSucceededFuture(null);

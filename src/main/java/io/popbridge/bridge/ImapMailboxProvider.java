@@ -405,7 +405,8 @@ public final class ImapMailboxProvider implements MailboxProvider {
                             return;
                         }
                         StoreListing.Result result = (StoreListing.Result) stored.getNow();
-                        Snapshot snapshot = Snapshot.of(listing, view.device().isEmpty() ? options.hideKeyword() : null,
+                        Snapshot snapshot = Snapshot.of(listing, selected.uidValidity(),
+                                view.device().isEmpty() ? options.hideKeyword() : null,
                                 uid -> result.uidls().get(uid), result.hidden()::contains,
                                 (uid, reported) -> result.sizes().getOrDefault(uid, learnt.size(uid, reported)),
                                 Windows.filter(window, result.firstLogin(), java.time.Instant.now()), window.newest());

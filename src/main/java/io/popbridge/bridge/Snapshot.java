@@ -1,26 +1,41 @@
 package io.popbridge.bridge;
 
 import io.popbridge.imap.FetchedMessage;
-import io.popbridge.pop3.MessageEntry;
+import io.popbridge.pop3.MessageList;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
+import java.util.function.LongFunction;
+import java.util.function.Predicate;
 
 /**
  * The POP3 view of a mailbox taken at login: messages that are neither {@code \Deleted} nor hidden,
  * numbered 1..n in UID order.
+ *
+ * <p>Compact, since an idle session holds it for its whole life: UIDs and sizes as
+ * {@link PackedLongs} (1 to 4 bytes each for usual values), and no UIDL per message. A UIDL that is
+ * {@link Uidl#of Uidl.of(uidValidity, uid)} (all of them without the mapping store, and every
+ * message the store numbered itself under the current UIDVALIDITY) is produced when it is asked
+ * for; only the others (imported UIDLs, re-matches after a UIDVALIDITY change, suffixed ones) are
+ * kept, by position. Immutable.
  */
-final class Snapshot {
+final class Snapshot implements MessageList {
 
-    static final Snapshot EMPTY = new Snapshot(new long[0], List.of());
+    static final Snapshot EMPTY = new Snapshot(0, PackedLongs.EMPTY, PackedLongs.EMPTY, new int[0], new String[0]);
 
-    private final long[] uids;
-    private final List<MessageEntry> entries;
+    private final long uidValidity;
+    private final PackedLongs uids;
+    private final PackedLongs sizes;
+    /** Ascending 0-based positions of the messages whose UIDL is not derived, and those UIDLs. */
+    private final int[] foreignAt;
+    private final String[] foreign;
 
-    private Snapshot(long[] uids, List<MessageEntry> entries) {
+    private Snapshot(long uidValidity, PackedLongs uids, PackedLongs sizes, int[] foreignAt, String[] foreign) {
+        this.uidValidity = uidValidity;
         this.uids = uids;
-        this.entries = entries;
+        this.sizes = sizes;
+        this.foreignAt = foreignAt;
+        this.foreign = foreign;
     }
 
     static Snapshot of(List<FetchedMessage> listing, long uidValidity, String hideKeyword) {
@@ -32,32 +47,36 @@ final class Snapshot {
         long size(long uid, long reported);
     }
 
+    /** The view without the store: every UIDL is {@link Uidl#of Uidl.of(uidValidity, uid)}. */
     static Snapshot of(List<FetchedMessage> listing, long uidValidity, String hideKeyword, SizeSource sizes) {
-        return of(listing, hideKeyword, uid -> Uidl.of(uidValidity, uid), uidl -> false, sizes, m -> true, 0);
+        return of(listing, uidValidity, hideKeyword, null, uidl -> false, sizes, m -> true, 0);
     }
 
     /**
      * The view with UIDLs from {@code uidls}; messages whose UIDL {@code hidden} accepts are left
      * out, and so are those with {@code hideKeyword} unless it is null (a view whose hidden set
      * lives in the store). A message without a UIDL is left out too (never listed without one).
+     * {@code uidValidity} only decides which UIDLs need to be kept (those {@code uidls} gives
+     * differently from {@link Uidl#of}); the UIDLs given out are always those of {@code uidls}.
      */
-    static Snapshot of(List<FetchedMessage> listing, String hideKeyword, java.util.function.LongFunction<String> uidls,
-            java.util.function.Predicate<String> hidden, SizeSource sizes) {
-        return of(listing, hideKeyword, uidls, hidden, sizes, m -> true, 0);
+    static Snapshot of(List<FetchedMessage> listing, long uidValidity, String hideKeyword, LongFunction<String> uidls,
+            Predicate<String> hidden, SizeSource sizes) {
+        return of(listing, uidValidity, hideKeyword, uidls, hidden, sizes, m -> true, 0);
     }
 
     /**
      * As above, keeping only messages {@code inWindow} accepts and, if {@code newest} is not 0,
-     * only the {@code newest} highest UIDs of what remains.
+     * only the {@code newest} highest UIDs of what remains. A null {@code uidls} means every UIDL
+     * is derived (nothing is looked up and {@code hidden} is asked nothing).
      */
-    static Snapshot of(List<FetchedMessage> listing, String hideKeyword, java.util.function.LongFunction<String> uidls,
-            java.util.function.Predicate<String> hidden, SizeSource sizes,
-            java.util.function.Predicate<FetchedMessage> inWindow, int newest) {
+    static Snapshot of(List<FetchedMessage> listing, long uidValidity, String hideKeyword, LongFunction<String> uidls,
+            Predicate<String> hidden, SizeSource sizes, Predicate<FetchedMessage> inWindow, int newest) {
         List<FetchedMessage> visible = new ArrayList<>(listing.size());
         for (FetchedMessage m : listing) {
             if (m.uid() > 0 && m.rfc822Size() >= 0 && !ImapMailboxProvider.hasFlag(m, "\\Deleted")
                     && (hideKeyword == null || !ImapMailboxProvider.hasFlag(m, hideKeyword))
-                    && uidls.apply(m.uid()) != null && !hidden.test(uidls.apply(m.uid())) && inWindow.test(m)) {
+                    && (uidls == null || uidls.apply(m.uid()) != null && !hidden.test(uidls.apply(m.uid())))
+                    && inWindow.test(m)) {
                 visible.add(m);
             }
         }
@@ -72,24 +91,56 @@ final class Snapshot {
             visible = distinct.size() > newest ? distinct.subList(distinct.size() - newest, distinct.size()) : distinct;
         }
         long[] uids = new long[visible.size()];
-        List<MessageEntry> entries = new ArrayList<>(visible.size());
+        long[] sizeOf = new long[visible.size()];
+        int[] foreignAt = new int[0];
+        List<String> foreign = new ArrayList<>(0);
         int n = 0;
         for (FetchedMessage m : visible) {
             if (n > 0 && uids[n - 1] == m.uid()) {
                 continue; // a server that reports one message twice (flag update in between)
             }
-            uids[n++] = m.uid();
-            entries.add(new MessageEntry(sizes.size(m.uid(), m.rfc822Size()), uidls.apply(m.uid())));
+            String uidl = uidls == null ? null : uidls.apply(m.uid());
+            if (uidl != null && !Uidl.isDerived(uidl, uidValidity, m.uid())) {
+                if (foreign.size() == foreignAt.length) {
+                    foreignAt = Arrays.copyOf(foreignAt, Math.max(4, foreignAt.length * 2));
+                }
+                foreignAt[foreign.size()] = n;
+                foreign.add(uidl);
+            }
+            uids[n] = m.uid();
+            sizeOf[n++] = sizes.size(m.uid(), m.rfc822Size());
         }
-        return new Snapshot(Arrays.copyOf(uids, n), Collections.unmodifiableList(entries));
+        if (n == 0) {
+            return EMPTY;
+        }
+        return new Snapshot(uidValidity, PackedLongs.of(uids, n), PackedLongs.of(sizeOf, n),
+                Arrays.copyOf(foreignAt, foreign.size()), foreign.toArray(new String[0]));
     }
 
-    List<MessageEntry> entries() {
-        return entries;
+    @Override
+    public int count() {
+        return uids.length();
+    }
+
+    @Override
+    public long size(int number) {
+        return sizes.get(number - 1);
+    }
+
+    @Override
+    public String uidl(int number) {
+        long uid = uids.get(number - 1);
+        int at = Arrays.binarySearch(foreignAt, number - 1);
+        return at >= 0 ? foreign[at] : Uidl.of(uidValidity, uid);
     }
 
     /** UID of POP3 message {@code number} (1-based). */
     long uid(int number) {
-        return uids[number - 1];
+        return uids.get(number - 1);
+    }
+
+    /** How many UIDLs are kept rather than derived (for tests and the docs' numbers). */
+    int keptUidls() {
+        return foreign.length;
     }
 }

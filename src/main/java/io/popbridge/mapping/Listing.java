@@ -10,6 +10,11 @@ import java.util.Objects;
  * the UIDL given out for it, if the caller recorded one, and its INTERNALDATE in epoch seconds
  * (0 when unknown: such a message passes no date limit of a window).
  *
+ * <p>A recorded UIDL in the default format ({@link DerivedUidl#of DerivedUidl.of(uidValidity, uid)},
+ * what the store gives every message it numbers itself) is not kept as a string: the listing marks
+ * it and {@link #uidl} formats it when asked, so a cached listing costs no UIDL object per message
+ * in the usual case. Imported or re-matched UIDLs are kept as given.
+ *
  * <p>Immutable; arrays are copied in and never handed out. Build one with {@link Builder}.
  */
 public final class Listing {
@@ -26,8 +31,12 @@ public final class Listing {
     private final long[] uids;
     private final long[] sizes;
     private final byte[] flags;
+    /** Recorded UIDLs; {@link #DERIVED} for one in the default format. */
     private final String[] uidls;
     private final long[] dates;
+
+    /** Marks a UIDL in the default format; compared by identity, never handed out. */
+    private static final String DERIVED = new String("(derived)");
 
     Listing(long uidValidity, long highestModSeq, long uidNext, String hideKeyword, long[] uids, long[] sizes,
             byte[] flags, String[] uidls, long[] dates) {
@@ -43,6 +52,12 @@ public final class Listing {
         for (int i = 1; i < uids.length; i++) {
             if (uids[i] <= uids[i - 1]) {
                 throw new IllegalArgumentException("UIDs not strictly ascending at " + i);
+            }
+        }
+        // the arrays are this listing's own (built or decoded for it), so they may be rewritten
+        for (int i = 0; i < uids.length; i++) {
+            if (uidls[i] != null && uidls[i] != DERIVED && DerivedUidl.isDerived(uidls[i], uidValidity, uids[i])) {
+                uidls[i] = DERIVED;
             }
         }
     }
@@ -86,7 +101,19 @@ public final class Listing {
 
     /** The UIDL recorded for message {@code index}, or null. */
     public String uidl(int index) {
-        return uidls[index];
+        String uidl = uidls[index];
+        return uidl == DERIVED ? DerivedUidl.of(uidValidity, uids[index]) : uidl;
+    }
+
+    /** How many recorded UIDLs are kept as strings (not in the default format). */
+    int keptUidls() {
+        int kept = 0;
+        for (String uidl : uidls) {
+            if (uidl != null && uidl != DERIVED) {
+                kept++;
+            }
+        }
+        return kept;
     }
 
     /** The INTERNALDATE of message {@code index} in epoch seconds, or 0 if unknown. */
@@ -140,7 +167,24 @@ public final class Listing {
     /** Whether both list the same messages with the same sizes, flag bits, UIDLs and INTERNALDATEs. */
     public boolean sameMessages(Listing l) {
         return Arrays.equals(uids, l.uids) && Arrays.equals(sizes, l.sizes) && Arrays.equals(flags, l.flags)
-                && Arrays.equals(uidls, l.uidls) && Arrays.equals(dates, l.dates);
+                && sameUidls(l) && Arrays.equals(dates, l.dates);
+    }
+
+    /** Whether {@link #uidl} gives the same for every index (the UIDs are already known to be equal). */
+    private boolean sameUidls(Listing l) {
+        if (uidls.length != l.uidls.length) {
+            return false;
+        }
+        for (int i = 0; i < uidls.length; i++) {
+            String a = uidls[i];
+            String b = l.uidls[i];
+            boolean same = a == DERIVED && b == DERIVED && uidValidity == l.uidValidity
+                    || (a == DERIVED || b == DERIVED ? Objects.equals(uidl(i), l.uidl(i)) : Objects.equals(a, b));
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

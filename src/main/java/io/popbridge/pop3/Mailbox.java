@@ -1,20 +1,19 @@
 package io.popbridge.pop3;
 
 import io.netty.util.concurrent.Future;
-import java.util.List;
 import java.util.SortedSet;
 
 /**
  * One open POP3 mailbox: the snapshot taken at login and the operations on it.
  *
  * <p>Threading: every method is called on the session's event loop and every callback and future
- * completes there. Message numbers are 1-based positions in {@link #messages()}; the front end
+ * completes there. Message numbers are those of {@link #messages()} (1-based); the front end
  * validates them (range, deleted) before calling.
  */
 public interface Mailbox {
 
-    /** The snapshot: element {@code n - 1} is message {@code n}. Never changes during the session. */
-    List<MessageEntry> messages();
+    /** The snapshot: sizes and UIDLs of messages 1..n. Never changes during the session. */
+    MessageList messages();
 
     /**
      * Streams message {@code number} (RETR). Calls {@link BodySink#begin()}, then

@@ -72,7 +72,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private boolean closing;
     private byte[] user;
     private Mailbox mailbox;
-    private List<MessageEntry> messages = List.of();
+    private MessageList messages = MessageList.EMPTY;
     private final BitSet deleted = new BitSet();
     private boolean committing;
     private int authFailures;
@@ -447,7 +447,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         StartTls.upgrade(ctx, stls.get(), pending, () -> writeLine("+OK Begin TLS negotiation now."));
     }
 
-    List<MessageEntry> messages() {
+    MessageList messages() {
         return messages;
     }
 
@@ -529,7 +529,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
         if (f.isSuccess() && f.getNow() != null) {
             Mailbox opened = (Mailbox) f.getNow();
             try {
-                messages = List.copyOf(opened.messages());
+                messages = java.util.Objects.requireNonNull(opened.messages(), "messages");
             } catch (RuntimeException e) {
                 // a broken snapshot is the bridge's bug; the client sees a temporary failure
                 opened.abandon();

@@ -28,14 +28,14 @@ final class TransactionCommands {
 
     static void stat(Pop3Session session, String args) throws CommandException {
         noArguments(args);
-        List<MessageEntry> messages = session.messages();
+        MessageList messages = session.messages();
         BitSet deleted = session.deleted();
         int count = 0;
         long size = 0;
-        for (int i = 0; i < messages.size(); i++) {
+        for (int i = 0; i < messages.count(); i++) {
             if (!deleted.get(i)) {
                 count++;
-                size += messages.get(i).size();
+                size += messages.size(i + 1);
             }
         }
         session.writeLine("+OK " + count + " " + size);
@@ -50,40 +50,41 @@ final class TransactionCommands {
     }
 
     private static void listing(Pop3Session session, String args, boolean uidl) throws CommandException {
-        List<MessageEntry> messages = session.messages();
+        MessageList messages = session.messages();
         BitSet deleted = session.deleted();
         if (!MessageNumbers.skipSpaces(args).isEmpty()) {
-            int n = MessageNumbers.parse(args, messages.size(), deleted, false).number();
-            session.writeLine("+OK " + n + " " + value(messages.get(n - 1), uidl));
+            int n = MessageNumbers.parse(args, messages.count(), deleted, false).number();
+            session.writeLine("+OK " + n + " " + value(messages, n, uidl));
             return;
         }
-        List<String> lines = new ArrayList<>(messages.size());
-        for (int i = 0; i < messages.size(); i++) {
-            if (!deleted.get(i)) {
-                lines.add((i + 1) + " " + value(messages.get(i), uidl));
+        List<String> lines = new ArrayList<>(messages.count());
+        for (int n = 1; n <= messages.count(); n++) {
+            if (!deleted.get(n - 1)) {
+                lines.add(n + " " + value(messages, n, uidl));
             }
         }
         session.writeMultiLine(uidl ? "+OK" : "+OK " + lines.size() + " messages:", lines);
     }
 
-    private static String value(MessageEntry entry, boolean uidl) {
-        return uidl ? entry.uidl() : Long.toString(entry.size());
+    /** The UIDL (produced here, not kept by the snapshot) or the size of message {@code n}. */
+    private static String value(MessageList messages, int n, boolean uidl) {
+        return uidl ? messages.uidl(n) : Long.toString(messages.size(n));
     }
 
     static void retr(Pop3Session session, String args) throws CommandException {
-        int n = MessageNumbers.parse(args, session.messages().size(), session.deleted(), false).number();
-        long size = session.messages().get(n - 1).size();
+        int n = MessageNumbers.parse(args, session.messages().count(), session.deleted(), false).number();
+        long size = session.messages().size(n);
         session.streamBody("+OK " + size + " octets", false, sink -> session.mailbox().retrieve(n, sink));
     }
 
     static void top(Pop3Session session, String args) throws CommandException {
-        MessageNumbers.Parsed parsed = MessageNumbers.parse(args, session.messages().size(), session.deleted(), true);
+        MessageNumbers.Parsed parsed = MessageNumbers.parse(args, session.messages().count(), session.deleted(), true);
         long lines = MessageNumbers.parseLineCount(parsed.rest());
         session.streamBody("+OK", true, sink -> session.mailbox().top(parsed.number(), lines, sink));
     }
 
     static void dele(Pop3Session session, String args) throws CommandException {
-        int n = MessageNumbers.parse(args, session.messages().size(), session.deleted(), false).number();
+        int n = MessageNumbers.parse(args, session.messages().count(), session.deleted(), false).number();
         session.deleted().set(n - 1);
         session.writeLine("+OK Marked to be deleted.");
     }

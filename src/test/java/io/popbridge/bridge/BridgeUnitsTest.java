@@ -51,12 +51,12 @@ class BridgeUnitsTest {
                 new FetchedMessage(4, 40, 400, Set.of("$pop3deleted")),
                 new FetchedMessage(5, 50, 500, Set.of("$Label1")));
         Snapshot snapshot = Snapshot.of(listing, 7, "$POP3Deleted");
-        assertEquals(3, snapshot.entries().size());
+        assertEquals(3, snapshot.count());
         assertEquals(10, snapshot.uid(1));
         assertEquals(30, snapshot.uid(2));
         assertEquals(50, snapshot.uid(3));
-        assertEquals(100, snapshot.entries().get(0).size());
-        assertEquals(Uidl.of(7, 30), snapshot.entries().get(1).uidl());
+        assertEquals(100, snapshot.size(1));
+        assertEquals(Uidl.of(7, 30), snapshot.uidl(2));
     }
 
     @ParameterizedTest

@@ -114,7 +114,7 @@ class ImapMailboxProviderLoginTest {
     void passwordLoginOpensTheMailbox() throws Exception {
         plain("IMAP4rev1 AUTH=PLAIN SASL-IR");
         Mailbox mailbox = harness.open("alice", "pässwörd");
-        assertEquals(1, mailbox.messages().size());
+        assertEquals(1, mailbox.messages().count());
         assertArrayEquals(MESSAGE, harness.retrieve(mailbox, 1));
         harness.abandon(mailbox);
         server.awaitAllClosed();
@@ -127,7 +127,7 @@ class ImapMailboxProviderLoginTest {
         plain("IMAP4rev1 AUTH=XOAUTH2 SASL-IR");
         TokenLogin login = new TokenLogin("XOAUTH2", TOKEN, "alice");
         Mailbox mailbox = harness.open(login);
-        assertEquals(1, mailbox.messages().size());
+        assertEquals(1, mailbox.messages().count());
         assertArrayEquals(MESSAGE, harness.retrieve(mailbox, 1));
         harness.abandon(mailbox);
         server.awaitAllClosed();

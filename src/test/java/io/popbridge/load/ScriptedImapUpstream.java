@@ -25,7 +25,8 @@ import java.util.Random;
  * connections on a couple of threads, where GreenMail or a thread-per-connection fake would not
  * hold. Any LOGIN succeeds; every user sees the same fixed INBOX ({@code small} messages of 2 KB,
  * plus, with {@code bigMegabytes > 0}, one big message first). Answers CAPABILITY, LOGIN, SELECT,
- * EXAMINE, UID FETCH (listing and BODY.PEEK[]), UID STORE, NOOP and LOGOUT; anything else is BAD.
+ * EXAMINE, UID FETCH (listing and BODY.PEEK[]), UID SEARCH (the listing cache's sync on a repeat
+ * login), UID STORE, NOOP and LOGOUT; anything else is BAD.
  * Plain IMAP on 127.0.0.1 only. Message bodies are wrapped, never copied, per connection.
  *
  * <p>{@code java ... io.popbridge.load.ScriptedImapUpstream PORT SMALL BIG_MB} runs it standalone
@@ -103,6 +104,8 @@ public final class ScriptedImapUpstream implements AutoCloseable {
                         + (messages.size() + 1) + "] ok\r\n" + tag + " OK [READ-WRITE] selected\r\n");
             } else if (selected && upper.startsWith("UID FETCH ")) {
                 fetch(ctx, tag, command.split(" ")[2], upper.contains("BODY.PEEK[]"));
+            } else if (selected && upper.startsWith("UID SEARCH ")) {
+                search(ctx, tag, upper.substring("UID SEARCH ".length()).split(" "));
             } else if (selected && upper.startsWith("UID STORE ")) {
                 send(ctx, tag + " OK stored\r\n");
             } else if (upper.startsWith("NOOP")) {
@@ -133,6 +136,22 @@ public final class ScriptedImapUpstream implements AutoCloseable {
                 }
             }
             send(ctx, text + tag + " OK fetched\r\n");
+        }
+
+        /**
+         * {@code UID SEARCH [UID set] ALL|DELETED|KEYWORD k}, as the listing cache's plain sync asks
+         * on a repeat login: no message is deleted or hidden here, so only ALL finds any.
+         */
+        private void search(ChannelHandlerContext ctx, String tag, String[] keys) {
+            String set = keys.length > 1 && keys[0].equals("UID") ? keys[1] : "1:*";
+            boolean all = keys[keys.length - 1].equals("ALL");
+            StringBuilder text = new StringBuilder("* SEARCH");
+            for (long uid = 1; all && uid <= messages.size(); uid++) {
+                if (inSet(set, uid, messages.size())) {
+                    text.append(' ').append(uid);
+                }
+            }
+            send(ctx, text + "\r\n" + tag + " OK searched\r\n");
         }
 
         @Override

@@ -18,7 +18,8 @@ class FakeMailbox implements Mailbox {
 
     EventLoop loop;
     int chunkSize = 5;
-    private final List<MessageEntry> entries = new ArrayList<>();
+    private final List<Long> sizes = new ArrayList<>();
+    private final List<String> uidls = new ArrayList<>();
     private final List<String> bodies = new ArrayList<>();
     final List<Request> pendingBodies = new ArrayList<>();
     final List<SortedSet<Integer>> commits = new ArrayList<>();
@@ -34,14 +35,32 @@ class FakeMailbox implements Mailbox {
     }
 
     FakeMailbox add(String uidl, String body) {
-        entries.add(new MessageEntry(body.getBytes(StandardCharsets.ISO_8859_1).length, uidl));
+        sizes.add((long) body.getBytes(StandardCharsets.ISO_8859_1).length);
+        uidls.add(uidl);
         bodies.add(body);
         return this;
     }
 
     @Override
-    public List<MessageEntry> messages() {
-        return List.copyOf(entries);
+    public MessageList messages() {
+        List<Long> sizeOf = List.copyOf(sizes);
+        List<String> uidlOf = List.copyOf(uidls);
+        return new MessageList() {
+            @Override
+            public int count() {
+                return sizeOf.size();
+            }
+
+            @Override
+            public long size(int number) {
+                return sizeOf.get(number - 1);
+            }
+
+            @Override
+            public String uidl(int number) {
+                return uidlOf.get(number - 1);
+            }
+        };
     }
 
     @Override

@@ -199,7 +199,7 @@ class Pop3AuthorizationTest {
         Pop3SessionHarness h = new Pop3SessionHarness();
         FakeMailbox broken = new FakeMailbox(h.ch.eventLoop()) {
             @Override
-            public java.util.List<MessageEntry> messages() {
+            public MessageList messages() {
                 throw new IllegalStateException("bridge bug");
             }
         };
