@@ -10,7 +10,10 @@
 #     listed size; live heap is sampled (class histogram) at 30/60/90 % of the transfer.
 # Usage: bench/memory.sh   (SESSIONS=N to change the count; default 10000, capped by ulimit -n:
 # popbridge holds 2 descriptors per session; MESSAGES=N small messages in the scripted INBOX,
-# default 5, plus the 50 MB one; SKIP_SLOW=1 skips part 2)
+# default 5, plus the 50 MB one; USERS=N spreads the sessions over N distinct users, each with
+# such an INBOX, default 1; the warm-up polls every user first, so each user's cached listing
+# (mapping.listing-cache) is in the "before" heap and the result is the sessions' own heap;
+# SKIP_SLOW=1 skips part 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ! -f target/popbridge.jar || "${REBUILD:-}" == 1 ]]; then
@@ -25,6 +28,11 @@ if (( SESSIONS * 2 + 500 > LIMIT )); then
   echo "ulimit -n is $LIMIT (hard limit $(ulimit -Hn)): popbridge needs 2 descriptors per session, so SESSIONS=$SESSIONS"
 fi
 WORK=$(mktemp -d /tmp/popbridge-memory-XXXXXX)
+USERS=${USERS:-1}
+for u in $(seq 1 "$USERS"); do
+  if (( USERS == 1 )); then echo "bench:pw"; else echo "user$u:pw"; fi
+done > "$WORK/users.txt"
+WARM=$(( USERS > 300 ? USERS : 300 ))
 PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -60,6 +68,7 @@ limits:
   max-connections: 100000
   max-connections-per-address: 100000
   max-sessions-per-user: 10000
+  max-sessions-per-user-and-address: 10000
 admin:
   enabled: false
 YAML
@@ -74,12 +83,12 @@ echo
 echo "== 1. heap per idle session: $SESSIONS sessions"
 start_popbridge idle "-Xms1g -Xmx1g"
 echo "popbridge: java -Xms1g -Xmx1g -jar target/popbridge.jar (pid $PB_PID, port $PB_PORT)"
-java -cp "$CP" io.popbridge.load.LoadTool --port "$PB_PORT" --scenario poll --sessions 300 --workers 4 \
-  --warmup 0 --user bench:pw | grep '^RESULT'
+java -cp "$CP" io.popbridge.load.LoadTool --port "$PB_PORT" --scenario poll --sessions "$WARM" --workers 4 \
+  --warmup 0 --users-file "$WORK/users.txt" | grep '^RESULT'
 jcmd "$PB_PID" GC.class_histogram > "$WORK/before.txt"
 BEFORE=$(awk '/^Total/ {print $3}' "$WORK/before.txt")
 java -Xmx1g -cp "$CP" io.popbridge.load.LoadTool --port "$PB_PORT" --scenario idle --idle-sessions "$SESSIONS" \
-  --duration 900 --noop-interval 600 --workers 16 --user bench:pw > "$WORK/idle.out" 2>&1 &
+  --duration 900 --noop-interval 600 --workers 16 --users-file "$WORK/users.txt" > "$WORK/idle.out" 2>&1 &
 IDLE=$!; PIDS+=($IDLE)
 await_line "$WORK/idle.out" '^idle: [0-9]* sessions logged in .*holding' 600
 cat "$WORK/idle.out"
