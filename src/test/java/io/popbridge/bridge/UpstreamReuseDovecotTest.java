@@ -72,6 +72,12 @@ class UpstreamReuseDovecotTest {
 
     /** With {@code mapped}: a SQLite mapping store and the listing cache (the production default). */
     private void start(Duration idleTime, boolean mapped) throws Exception {
+        start(idleTime, mapped, 1, UpstreamEndpoint.Security.STARTTLS);
+    }
+
+    /** On {@code loops} event loops, to Dovecot over STARTTLS or (to read the commands) in the clear. */
+    private void start(Duration idleTime, boolean mapped, int loops, UpstreamEndpoint.Security security)
+            throws Exception {
         if (mapped) {
             store = io.popbridge.mapping.MappingStore.open(new io.popbridge.mapping.StoreConfig.Sqlite(
                     java.nio.file.Files.createTempDirectory("reuse-store").resolve("popbridge.db")));
@@ -81,13 +87,13 @@ class UpstreamReuseDovecotTest {
                 .protocols("TLSv1.3", "TLSv1.2").build();
         ImapClientOptions imap = new ImapClientOptions(Duration.ofSeconds(10), Duration.ofSeconds(20), 64 * 1024,
                 1L << 31, tls);
-        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", proxy.port(), UpstreamEndpoint.Security.STARTTLS);
+        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", proxy.port(), security);
         BridgeOptions options = new BridgeOptions(endpoint, imap, "INBOX", DeletePolicy.parse("hide"),
                 RetrievePolicy.PEEK, BridgeOptions.DEFAULT_HIDE_KEYWORD);
         pool = new UpstreamSessionPool(new ReuseOptions(idleTime, 10));
         bridge = BridgeServer.start(new InetSocketAddress("127.0.0.1", 0), Pop3Options.defaults(),
                 new ImapMailboxProvider(options, Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS)),
-                        UpstreamObserver.NONE, store, MappingOptions.DEFAULTS, pool), 1);
+                        UpstreamObserver.NONE, store, MappingOptions.DEFAULTS, pool), loops);
         address = bridge.localAddress();
     }
 
@@ -147,6 +153,46 @@ class UpstreamReuseDovecotTest {
         assertEquals(1, proxy.connections());
         assertEquals(second.subList(1, second.size()).stream().map(l -> l.split(" ")[1]).toList(),
                 third.stream().map(l -> l.split(" ")[1]).toList(), "same UIDLs, minus the deleted one");
+    }
+
+    @Test
+    void overTlsTheKeptSessionMovesBetweenEventLoops() throws Exception {
+        // Netty hands accepted POP3 connections to the two loops in turn.
+        start(Duration.ofSeconds(30), true, 2, UpstreamEndpoint.Security.STARTTLS);
+        dovecot.append("alice", message("loops one"));
+        List<String> first = poll("alice");
+        dovecot.append("alice", message("loops two"));
+        List<String> second = poll("alice");
+        assertEquals(first.size() + 1, second.size(), "the moved TLS session sees new mail");
+        assertEquals(second, poll("alice"));
+        assertEquals(second, poll("alice"));
+        assertEquals(1, proxy.connections(), "four polls over two loops, one upstream connection");
+    }
+
+    @Test
+    void reusedSessionIsUnselectedWhenParkedAndEnablesQresyncOnlyOnce() throws Exception {
+        start(Duration.ofSeconds(30), true, 2, UpstreamEndpoint.Security.PLAIN);
+        dovecot.append("bob", message("plain one"));
+        List<String> first = poll("bob");
+        assertEquals(first, poll("bob"));
+        dovecot.append("bob", message("plain two"));
+        assertEquals(first.size() + 1, poll("bob").size());
+        assertEquals(1, proxy.connections());
+        for (int i = 0; i < 200 && proxy.commands().stream().filter("UNSELECT"::equals).count() < 3; i++) {
+            Thread.sleep(50); // the last UNSELECT may follow the POP3 QUIT's answer
+        }
+        List<String> commands = proxy.commands();
+        assertEquals(1, commands.stream().filter(c -> c.startsWith("ENABLE")).count(), commands.toString());
+        assertEquals(3, commands.stream().filter(c -> c.startsWith("SELECT")).count(), commands.toString());
+        assertEquals(3, commands.stream().filter("UNSELECT"::equals).count(), commands.toString());
+        for (int i = 0; i < commands.size(); i++) {
+            if (commands.get(i).startsWith("SELECT") && i > 0 && commands.stream().limit(i)
+                    .anyMatch(c -> c.startsWith("SELECT"))) {
+                assertEquals("UNSELECT", commands.get(i - 1), "a reused session starts unselected: " + commands);
+            }
+        }
+        assertFalse(commands.stream().anyMatch(c -> c.startsWith("CLOSE") || c.equals("LOGOUT")),
+                commands.toString());
     }
 
     @Test
