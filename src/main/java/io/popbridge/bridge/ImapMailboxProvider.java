@@ -244,27 +244,15 @@ public final class ImapMailboxProvider implements MailboxProvider {
     }
 
     /**
-     * Makes a cleanly ended {@code mailbox} go back to the pool instead of logging out. Where the
-     * server offers UNSELECT, the mailbox is closed first (nothing expunged), so that the idle
-     * session gets no mailbox updates and the next session starts from the authenticated state;
-     * it is offered once the server has answered (a session moved to another loop must have no
-     * command in flight). A refused UNSELECT logs out.
+     * Makes a cleanly ended {@code mailbox} go back to the pool instead of logging out, at once
+     * (before the POP3 QUIT is answered, so that the client's next poll finds it). The mailbox stays
+     * selected: the next session's SELECT replaces the selection (CLOSE would expunge; UNSELECT
+     * would cost a round trip before parking and gain nothing, since a reused session sends no
+     * ENABLE again).
      */
     private Mailbox releasing(Mailbox mailbox, Reuse reuse, EventLoop loop, long loggedInAt) {
         if (reuse != null && mailbox instanceof ImapMailbox imap) {
-            imap.releaseTo(client -> {
-                if (!client.hasCapability("UNSELECT")) {
-                    pool.offer(reuse.key(), client, loop, reuse.verifier(), loggedInAt);
-                    return;
-                }
-                client.unselect().addListener(f -> {
-                    if (f.isSuccess()) {
-                        pool.offer(reuse.key(), client, loop, reuse.verifier(), loggedInAt);
-                    } else {
-                        client.logout();
-                    }
-                });
-            });
+            imap.releaseTo(client -> pool.offer(reuse.key(), client, loop, reuse.verifier(), loggedInAt));
         }
         return mailbox;
     }

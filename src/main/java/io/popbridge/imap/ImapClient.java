@@ -325,17 +325,6 @@ public final class ImapClient {
     }
 
     /**
-     * {@code UNSELECT} (RFC 3691): leaves the selected mailbox without expunging anything; fails
-     * without sending if the server does not advertise UNSELECT.
-     */
-    public Future<Void> unselect() {
-        if (!hasCapability("UNSELECT")) {
-            return failed(new UnsupportedOperationException("server lacks UNSELECT; nothing sent"));
-        }
-        return connection.submit("UNSELECT", e -> { }, new Commands.Simple(promise()));
-    }
-
-    /**
      * Moves this connection to {@code target}, after which every method must be called on
      * {@code target} and every future completes there (see the class comment). For an idle
      * connection only: fails, without moving, while a command is pending, when the connection is

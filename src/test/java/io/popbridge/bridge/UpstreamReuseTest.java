@@ -267,10 +267,9 @@ class UpstreamReuseTest {
     }
 
     @Test
-    void withoutUnselectTheSessionIsKeptSelected() throws Exception {
-        // GreenMail does not offer UNSELECT (RFC 3691): nothing is sent before parking (CLOSE
-        // would expunge); the next SELECT replaces the selection. UpstreamReuseDovecotTest covers
-        // a server that offers it.
+    void parkingSendsNothingThatCouldExpunge() throws Exception {
+        // The kept session stays selected: CLOSE would expunge the \Deleted messages of other
+        // clients; the next SELECT replaces the selection.
         start(Duration.ofSeconds(30));
         poll(Upstream.PASSWORD);
         assertEquals(2, poll(Upstream.PASSWORD).size());
