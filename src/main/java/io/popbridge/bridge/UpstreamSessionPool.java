@@ -107,6 +107,9 @@ public final class UpstreamSessionPool implements AutoCloseable {
     private final Map<Key, Entry> idle = new HashMap<>(); // guarded by this
     private boolean closed; // guarded by this
 
+    /** One keyed Mac per thread (event loops): Mac.getInstance is a provider lookup, too slow per login. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
     public UpstreamSessionPool(ReuseOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         byte[] key = new byte[32];
@@ -130,10 +133,14 @@ public final class UpstreamSessionPool implements AutoCloseable {
 
     /** The verifier of {@code password}: HMAC-SHA256 under this pool's random key. */
     byte[] verifier(byte[] password) {
+        return macs.get().doFinal(password); // doFinal resets the Mac for the next use
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(secret);
-            return mac.doFinal(password);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e); // every Java 17 runtime has it
         }
