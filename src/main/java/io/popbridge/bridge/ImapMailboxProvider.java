@@ -208,20 +208,27 @@ public final class ImapMailboxProvider implements MailboxProvider {
     }
 
     /**
-     * With {@code reuse}, first an idle session of the same key and password on this event loop:
-     * select and snapshot on it as on a fresh one; if that fails, or there is none, log in afresh.
+     * With {@code reuse}, first an idle session of the same key and password, moved to this
+     * session's event loop if it idled on another: select and snapshot on it as on a fresh one; if
+     * that fails, or there is none, log in afresh.
      */
     private Future<Mailbox> open(SessionContext context, Route route, String user, String device,
             Function<ImapClient, Future<Void>> login, Runnable wipe, Reuse reuse) {
         Promise<Mailbox> promise = context.eventLoop().newPromise();
-        UpstreamSessionPool.Kept idle = reuse == null ? null
-                : pool.take(reuse.key(), context.eventLoop(), reuse.verifier());
+        UpstreamSessionPool.Kept idle = reuse == null ? null : pool.take(reuse.key(), reuse.verifier());
         if (idle == null) {
             connectAndLogin(context, route, user, device, login, wipe, reuse, promise);
             return promise;
         }
         Promise<Mailbox> attempt = context.eventLoop().newPromise();
-        selectAndList(idle.client(), context, route, user, device, attempt);
+        idle.client().moveTo(context.eventLoop()).addListener(moved -> {
+            if (moved.isSuccess()) {
+                selectAndList(idle.client(), context, route, user, device, attempt);
+            } else {
+                idle.client().close(); // runs on whichever loop the client is on
+                attempt.setFailure(moved.cause());
+            }
+        });
         attempt.addListener(f -> {
             if (f.isSuccess()) {
                 wipe.run();
@@ -236,7 +243,13 @@ public final class ImapMailboxProvider implements MailboxProvider {
         return promise;
     }
 
-    /** Makes a cleanly ended {@code mailbox} go back to the pool instead of logging out. */
+    /**
+     * Makes a cleanly ended {@code mailbox} go back to the pool instead of logging out, at once
+     * (before the POP3 QUIT is answered, so that the client's next poll finds it). The mailbox stays
+     * selected: the next session's SELECT replaces the selection (CLOSE would expunge; UNSELECT
+     * would cost a round trip before parking and gain nothing, since a reused session sends no
+     * ENABLE again).
+     */
     private Mailbox releasing(Mailbox mailbox, Reuse reuse, EventLoop loop, long loggedInAt) {
         if (reuse != null && mailbox instanceof ImapMailbox imap) {
             imap.releaseTo(client -> pool.offer(reuse.key(), client, loop, reuse.verifier(), loggedInAt));

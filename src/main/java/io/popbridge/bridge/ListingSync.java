@@ -175,6 +175,11 @@ public final class ListingSync {
             full(sel);
             return;
         }
+        Changes reported = r.changes();
+        if (reported.vanished().isEmpty() && reported.changed().isEmpty() && unchanged(sel)) {
+            unchangedResult(sel);
+            return;
+        }
         ListingMerge merge = new ListingMerge(cached, sel.uidValidity(), hideKeyword);
         Changes changes = r.changes();
         merge.vanished(changes.vanished());
@@ -186,6 +191,10 @@ public final class ListingSync {
         on(resync.selectCondStore(mailbox, readOnly), sel -> {
             if (!usable(sel, true)) {
                 full(sel);
+                return;
+            }
+            if (unchanged(sel)) {
+                unchangedResult(sel);
                 return;
             }
             ListingMerge merge = new ListingMerge(cached, sel.uidValidity(), hideKeyword);
@@ -340,6 +349,21 @@ public final class ListingSync {
             }
             finish(sel, merge, true);
         });
+    }
+
+    /**
+     * Whether the mailbox is exactly as cached, by a usable cached listing's mod-sequence: every
+     * append, expunge or flag change raises HIGHESTMODSEQ (RFC 7162), and UIDNEXT and the count
+     * must agree too. Only then is the cached listing the answer as it is, with no copy or merge.
+     */
+    private boolean unchanged(SelectedMailbox sel) {
+        return sel.hasModSeq() && sel.highestModSeq() == cached.highestModSeq() && sel.uidNext() > 0
+                && sel.uidNext() == cached.uidNext() && sel.exists() == cached.size();
+    }
+
+    private void unchangedResult(SelectedMailbox sel) {
+        long[] none = new long[0];
+        result.trySuccess(new Result(sel, cached, new Delta(mode, false, none, none, none)));
     }
 
     private void finish(SelectedMailbox sel, ListingMerge merge, boolean full) {

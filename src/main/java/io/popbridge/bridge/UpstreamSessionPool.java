@@ -31,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * {@link ReuseOptions#maxIdle()} in all. A session is dropped (LOGOUT) when its idle time ends,
  * evicted when the upstream closes it, and logged out by {@link #close()}.
  *
- * <p>Threading: an {@link ImapClient} is confined to the event loop it was connected on, so an idle
- * session is handed only to a POP3 session on that same loop; a login on another loop logs in
- * afresh. The index is shared by all loops and guarded by this object's lock; client calls happen
- * on the client's own loop.
+ * <p>Threading: an {@link ImapClient} is confined to one event loop at a time. An idle session is
+ * handed to a POP3 session on any loop: the taker moves it to its own loop
+ * ({@link ImapClient#moveTo}) before using it. Taking removes it from the index under this
+ * object's lock, so exactly one session gets it. The index is shared by all loops; client calls
+ * happen on the client's current loop.
  */
 public final class UpstreamSessionPool implements AutoCloseable {
 
@@ -106,6 +107,9 @@ public final class UpstreamSessionPool implements AutoCloseable {
     private final Map<Key, Entry> idle = new HashMap<>(); // guarded by this
     private boolean closed; // guarded by this
 
+    /** One keyed Mac per thread (event loops): Mac.getInstance is a provider lookup, too slow per login. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+
     public UpstreamSessionPool(ReuseOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         byte[] key = new byte[32];
@@ -129,27 +133,32 @@ public final class UpstreamSessionPool implements AutoCloseable {
 
     /** The verifier of {@code password}: HMAC-SHA256 under this pool's random key. */
     byte[] verifier(byte[] password) {
+        return macs.get().doFinal(password); // doFinal resets the Mac for the next use
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(secret);
-            return mac.doFinal(password);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e); // every Java 17 runtime has it
         }
     }
 
     /**
-     * Takes the idle session for {@code key} if it lives on {@code loop} and was logged in with a
-     * password of the same {@code verifier}; null otherwise. A mismatch leaves the idle session in
-     * place: a wrong password must not be a way to end someone else's idle session early; the
-     * caller logs in for real and gets the upstream's answer. A session whose real login is older
-     * than max-age is logged out instead of handed out.
+     * Takes the idle session for {@code key} if it was logged in with a password of the same
+     * {@code verifier}; null otherwise. The session may live on another event loop than the
+     * caller's: the caller moves it ({@link ImapClient#moveTo}) before any other call. A mismatch
+     * leaves the idle session in place: a wrong password must not be a way to end someone else's
+     * idle session early; the caller logs in for real and gets the upstream's answer. A session
+     * whose real login is older than max-age is logged out (on its loop) instead of handed out.
      */
-    Kept take(Key key, EventLoop loop, byte[] verifier) {
+    Kept take(Key key, byte[] verifier) {
         Entry entry;
         synchronized (this) {
             entry = idle.get(key);
-            if (entry == null || entry.loop != loop || !MessageDigest.isEqual(entry.verifier, verifier)) {
+            if (entry == null || !MessageDigest.isEqual(entry.verifier, verifier)) {
                 return null;
             }
             idle.remove(key);
@@ -160,7 +169,7 @@ public final class UpstreamSessionPool implements AutoCloseable {
             return null;
         }
         if (tooOld(entry.loggedInAt)) {
-            entry.client.logout();
+            logoutOnLoop(entry);
             return null;
         }
         return new Kept(entry.client, entry.loggedInAt);
@@ -189,9 +198,12 @@ public final class UpstreamSessionPool implements AutoCloseable {
 
     /**
      * Keeps {@code client}, whose POP3 session ended cleanly with nothing outstanding, for the idle
-     * time (never past max-age after {@code loggedInAt}), replacing an older idle session of the
-     * same key; logs it out instead when reuse is off, the pool is full or closed, the connection is
-     * gone or too old. Called on the client's loop.
+     * time (never past max-age after {@code loggedInAt}); logs it out instead when reuse is off, the
+     * pool is full or closed, the connection is gone or too old. One idle session per key: when one
+     * is kept already (two sessions of the user ran at once), the one with the same password and
+     * the more recent real login stays (it may be handed out longer) and the other logs out; a
+     * session of another password replaces the kept one (the newest password is the one that
+     * worked last). Called on the client's loop, {@code loop}.
      */
     void offer(Key key, ImapClient client, EventLoop loop, byte[] verifier, long loggedInAt) {
         if (!options.enabled() || !client.isActive() || tooOld(loggedInAt)) {
@@ -207,9 +219,9 @@ public final class UpstreamSessionPool implements AutoCloseable {
         boolean kept;
         synchronized (this) {
             Entry existing = closed ? null : idle.get(key);
-            if (existing != null && existing.loop != loop && MessageDigest.isEqual(existing.verifier, verifier)) {
-                // Same user and password kept on another loop: keep that one (no LOGOUT churn
-                // when a user's polls alternate between loops); this one logs out.
+            if (existing != null && existing.loggedInAt - loggedInAt >= 0
+                    && MessageDigest.isEqual(existing.verifier, verifier)) {
+                // Same user and password kept already, with a login as recent: keep that one.
                 replaced = null;
                 kept = false;
             } else {
@@ -255,7 +267,7 @@ public final class UpstreamSessionPool implements AutoCloseable {
 
     private static void logoutOnLoop(Entry entry) {
         try {
-            entry.loop.execute(() -> {
+            entry.loop.execute(() -> { // the loop it was offered on, still its loop while idle
                 entry.drop();
                 entry.client.logout();
             });

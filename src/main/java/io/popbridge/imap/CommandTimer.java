@@ -1,19 +1,22 @@
 package io.popbridge.imap;
 
-import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The command timeout: fires when commands are pending and no response byte has arrived for the
  * timeout. The clock stands still while reading is paused for backpressure and restarts on resume.
- * One timer per connection, re-armed lazily rather than on every read. Event loop only.
+ * One timer per connection, re-armed lazily rather than on every read. Event loop only; the loop
+ * is looked up at each arming, so that a connection moved to another loop (cancel first, on the
+ * old loop) is timed on its new one.
  */
 final class CommandTimer {
 
-    private final EventLoop loop;
+    private final Supplier<? extends EventExecutor> loop;
     private final long timeoutNanos;
     private final BooleanSupplier waiting;
     private final Runnable onTimeout;
@@ -24,7 +27,7 @@ final class CommandTimer {
     /**
      * @param waiting whether a response is awaited (commands pending, connection usable)
      */
-    CommandTimer(EventLoop loop, Duration timeout, BooleanSupplier waiting, Runnable onTimeout) {
+    CommandTimer(Supplier<? extends EventExecutor> loop, Duration timeout, BooleanSupplier waiting, Runnable onTimeout) {
         this.loop = loop;
         this.timeoutNanos = timeout.toNanos();
         this.waiting = waiting;
@@ -42,7 +45,7 @@ final class CommandTimer {
             return;
         }
         long remaining = Math.max(0, lastProgress + timeoutNanos - System.nanoTime());
-        timer = loop.schedule(this::check, remaining, TimeUnit.NANOSECONDS);
+        timer = loop.get().schedule(this::check, remaining, TimeUnit.NANOSECONDS);
     }
 
     void pause() {

@@ -27,7 +27,8 @@ import java.util.function.Function;
  * One authenticated-to-be connection to an IMAP server.
  *
  * <p>Threading: create with {@link #connect} on the event loop that owns the POP3 client channel;
- * every method must then be called on that loop and every future completes on it.
+ * every method must then be called on that loop and every future completes on it. An idle
+ * client can be handed to another loop with {@link #moveTo}; from then on, that loop is its loop.
  * Commands may be issued without waiting for earlier ones (they are pipelined and matched by
  * tag), except that a command with a synchronizing literal holds back later ones until the server's
  * continuation arrives.
@@ -323,6 +324,32 @@ public final class ImapClient {
                 new Commands.Simple(promise()));
     }
 
+    /**
+     * Moves this connection to {@code target}, after which every method must be called on
+     * {@code target} and every future completes there (see the class comment). For an idle
+     * connection only: fails, without moving, while a command is pending, when the connection is
+     * closed, or when {@code target}'s transport cannot drive this channel (an NIO channel needs an
+     * NIO loop, an epoll channel an epoll loop); the connection is then still usable where it was,
+     * unless it was closed. The returned future completes on {@code target}. May be called from
+     * any thread, but nothing else may use the client until it completes.
+     */
+    public Future<Void> moveTo(EventLoop target) {
+        Channel ch = connection.channel();
+        Promise<Void> moved = target.newPromise();
+        if (ch.eventLoop() == target) {
+            return moved.setSuccess(null);
+        }
+        if (socketChannelFor(target) != ch.getClass()) {
+            return moved.setFailure(new IllegalStateException("event loop of another transport; not moved"));
+        }
+        try {
+            ch.eventLoop().execute(() -> connection.moveTo(target, moved));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            moved.tryFailure(e);
+        }
+        return moved;
+    }
+
     public Future<Void> noop() {
         return connection.submit("NOOP", e -> { }, new Commands.Simple(promise()));
     }
@@ -352,18 +379,31 @@ public final class ImapClient {
         return connection.channel().isActive();
     }
 
-    /** Closes the connection at once, failing pending commands. Idempotent. */
+    /**
+     * Closes the connection at once, failing pending commands. Idempotent. The one method that may
+     * be called from any thread: off the client's loop, the close is run on it.
+     */
     public void close() {
-        if (connection.channel().isOpen()) {
+        Channel ch = connection.channel();
+        if (!ch.eventLoop().inEventLoop()) {
+            try {
+                ch.eventLoop().execute(this::close);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                ch.close(); // the loop is shutting down and closes its channels anyway
+            }
+            return;
+        }
+        if (ch.isOpen()) {
             connection.close();
         }
     }
 
-    /** Completes when the connection has closed, for whatever reason. */
+    /**
+     * Completes when the connection has closed, for whatever reason; listeners run on the loop the
+     * client is on at that time (it may have moved since this was called).
+     */
     public Future<Void> closeFuture() {
-        Promise<Void> done = promise();
-        connection.channel().closeFuture().addListener(f -> done.trySuccess(null));
-        return done;
+        return connection.channel().closeFuture();
     }
 
     /** The socket channel type the caller's loop can drive: epoll for an epoll loop, else NIO. */

@@ -44,6 +44,8 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private Promise<Void> greeting;
     private Set<String> capabilities = Set.of();
+    /** Extensions the server reported ENABLED on this connection (RFC 5161: for its lifetime). */
+    private final Set<String> enabled = new HashSet<>();
     private PendingCommand<?> awaitingContinuation;
     private PendingCommand<?> bodyOwner;
     private ImapException failure;
@@ -62,7 +64,7 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
     void install(Channel ch) {
         channel = ch;
         greeting = ch.eventLoop().newPromise();
-        timer = new CommandTimer(ch.eventLoop(), options.commandTimeout(),
+        timer = new CommandTimer(ch::eventLoop, options.commandTimeout(),
                 () -> !inFlight.isEmpty() && failure == null,
                 () -> failAndClose(new ImapException.Timeout(inFlight.peek().name() + " got no response within "
                         + options.commandTimeout())));
@@ -148,6 +150,44 @@ final class ImapConnection extends ChannelInboundHandlerAdapter {
 
     boolean hasCapability(String name) {
         return capabilities.contains(name.toUpperCase(Locale.ROOT));
+    }
+
+    /** Extensions enabled so far (mutable; event loop only). */
+    Set<String> enabled() {
+        return enabled;
+    }
+
+    /**
+     * Moves the channel to {@code target}: deregisters it from its loop and registers it on
+     * {@code target}, where reading resumes. Only while nothing is pending (no command in flight,
+     * none held, no failure); otherwise fails without moving. The command timer is cancelled on
+     * the old loop (nothing is pending, so it had nothing to time) and arms on the new one.
+     * Called on the current loop; {@code moved} completes on {@code target}. A failed
+     * registration closes the connection.
+     */
+    void moveTo(io.netty.channel.EventLoop target, Promise<Void> moved) {
+        if (failure != null || !channel.isActive() || !inFlight.isEmpty() || !held.isEmpty()
+                || awaitingContinuation != null) {
+            moved.tryFailure(new IllegalStateException("connection busy or closed; not moved"));
+            return;
+        }
+        timer.cancel();
+        channel.deregister().addListener(d -> {
+            if (!d.isSuccess()) {
+                failAndClose(new ImapException.Closed("could not leave the event loop", d.cause()));
+                moved.tryFailure(d.cause());
+                return;
+            }
+            target.register(channel).addListener(r -> {
+                if (r.isSuccess()) {
+                    moved.trySuccess(null);
+                } else {
+                    fail(new ImapException.Closed("could not join the event loop", r.cause()));
+                    channel.unsafe().closeForcibly();
+                    moved.tryFailure(r.cause());
+                }
+            });
+        });
     }
 
     /** Encodes and sends (or queues) a command; argument errors fail its promise before sending. */

@@ -44,13 +44,28 @@ public final class ImapResync {
     /**
      * {@code ENABLE <extensions>}; succeeds with those the server reported enabled (upper case).
      * Enabling QRESYNC also enables CONDSTORE, and makes the server report expunges as VANISHED.
+     * An extension stays enabled for the connection's lifetime (RFC 5161), so when every one asked
+     * for was already reported enabled on this connection (a reused session), nothing is sent.
      */
     public Future<Set<String>> enable(List<String> extensions) {
         if (!client.hasCapability("ENABLE")) {
             return failed("server lacks ENABLE; nothing sent");
         }
-        return connection.submit("ENABLE", e -> extensions.forEach(e::atom),
+        Set<String> wanted = new java.util.HashSet<>();
+        extensions.forEach(x -> wanted.add(x.toUpperCase(java.util.Locale.ROOT)));
+        if (!wanted.isEmpty() && connection.enabled().containsAll(wanted)) {
+            return connection.channel().eventLoop().newSucceededFuture(Set.copyOf(wanted));
+        }
+        Future<Set<String>> sent = connection.submit("ENABLE", e -> extensions.forEach(e::atom),
                 new ModSeqCommands.Enable(promise()));
+        sent.addListener(f -> {
+            if (f.isSuccess()) {
+                @SuppressWarnings("unchecked")
+                Set<String> now = (Set<String>) f.getNow();
+                connection.enabled().addAll(now);
+            }
+        });
+        return sent;
     }
 
     /** {@code SELECT mailbox (CONDSTORE)} (or EXAMINE): the answer includes HIGHESTMODSEQ or NOMODSEQ. */

@@ -261,12 +261,16 @@ final class ResponseParser {
         return new BodyStart(name, name.substring(open + 1, close), origin, size);
     }
 
+    private static final Status[] STATUSES = Status.values();
+
+    /** The status {@code word} names (any case), or null: no exception for the common non-status word. */
     private static Status status(String word) {
-        try {
-            return Status.valueOf(word.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return null;
+        for (Status s : STATUSES) {
+            if (s.name().equalsIgnoreCase(word)) {
+                return s;
+            }
         }
+        return null;
     }
 
     /**

@@ -142,8 +142,13 @@ public final class Listing {
      */
     public Listing withUidls(java.util.function.LongFunction<String> uidlOf) {
         String[] next = new String[uids.length];
+        boolean same = true;
         for (int i = 0; i < uids.length; i++) {
             next[i] = uidlOf.apply(uids[i]);
+            same &= java.util.Objects.equals(next[i], uidls[i]);
+        }
+        if (same) {
+            return this; // immutable: the usual case of a login that gave out no new UIDL
         }
         return new Listing(uidValidity, highestModSeq, uidNext, hideKeyword, uids, sizes, flags, next, dates);
     }

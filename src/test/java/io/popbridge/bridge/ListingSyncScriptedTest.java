@@ -3,6 +3,7 @@ package io.popbridge.bridge;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.popbridge.mapping.Listing;
@@ -90,6 +91,10 @@ class ListingSyncScriptedTest {
         List<String> commands = SyncRunner.syncCommands(server.commands());
         assertTrue(second.delta().unchanged(), "delta " + second.delta());
         assertTrue(second.listing().sameMessages(first.listing()));
+        assertEquals(first.listing(), second.listing());
+        if (kind == Server.QRESYNC || kind == Server.CONDSTORE) {
+            assertSame(first.listing(), second.listing(), "same HIGHESTMODSEQ: the cached listing as it is, no copy");
+        }
         List<String> expected = switch (kind) {
             case QRESYNC -> List.of("ENABLE QRESYNC", "SELECT \"INBOX\" (QRESYNC (777 " + first.listing().highestModSeq()
                     + " 1:" + MESSAGES + "))");

@@ -72,6 +72,12 @@ class UpstreamReuseDovecotTest {
 
     /** With {@code mapped}: a SQLite mapping store and the listing cache (the production default). */
     private void start(Duration idleTime, boolean mapped) throws Exception {
+        start(idleTime, mapped, 1, UpstreamEndpoint.Security.STARTTLS);
+    }
+
+    /** On {@code loops} event loops, to Dovecot over STARTTLS or (to read the commands) in the clear. */
+    private void start(Duration idleTime, boolean mapped, int loops, UpstreamEndpoint.Security security)
+            throws Exception {
         if (mapped) {
             store = io.popbridge.mapping.MappingStore.open(new io.popbridge.mapping.StoreConfig.Sqlite(
                     java.nio.file.Files.createTempDirectory("reuse-store").resolve("popbridge.db")));
@@ -81,13 +87,13 @@ class UpstreamReuseDovecotTest {
                 .protocols("TLSv1.3", "TLSv1.2").build();
         ImapClientOptions imap = new ImapClientOptions(Duration.ofSeconds(10), Duration.ofSeconds(20), 64 * 1024,
                 1L << 31, tls);
-        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", proxy.port(), UpstreamEndpoint.Security.STARTTLS);
+        UpstreamEndpoint endpoint = new UpstreamEndpoint("127.0.0.1", proxy.port(), security);
         BridgeOptions options = new BridgeOptions(endpoint, imap, "INBOX", DeletePolicy.parse("hide"),
                 RetrievePolicy.PEEK, BridgeOptions.DEFAULT_HIDE_KEYWORD);
         pool = new UpstreamSessionPool(new ReuseOptions(idleTime, 10));
         bridge = BridgeServer.start(new InetSocketAddress("127.0.0.1", 0), Pop3Options.defaults(),
                 new ImapMailboxProvider(options, Router.single(new Route(endpoint, imap, LoginRewrite.AS_IS)),
-                        UpstreamObserver.NONE, store, MappingOptions.DEFAULTS, pool), 1);
+                        UpstreamObserver.NONE, store, MappingOptions.DEFAULTS, pool), loops);
         address = bridge.localAddress();
     }
 
@@ -147,6 +153,70 @@ class UpstreamReuseDovecotTest {
         assertEquals(1, proxy.connections());
         assertEquals(second.subList(1, second.size()).stream().map(l -> l.split(" ")[1]).toList(),
                 third.stream().map(l -> l.split(" ")[1]).toList(), "same UIDLs, minus the deleted one");
+    }
+
+    @Test
+    void overTlsTheKeptSessionMovesBetweenEventLoops() throws Exception {
+        // Netty hands accepted POP3 connections to the two loops in turn.
+        start(Duration.ofSeconds(30), true, 2, UpstreamEndpoint.Security.STARTTLS);
+        dovecot.append("alice", message("loops one"));
+        List<String> first = poll("alice");
+        dovecot.append("alice", message("loops two"));
+        List<String> second = poll("alice");
+        assertEquals(first.size() + 1, second.size(), "the moved TLS session sees new mail");
+        assertEquals(second, poll("alice"));
+        assertEquals(second, poll("alice"));
+        assertEquals(1, proxy.connections(), "four polls over two loops, one upstream connection");
+    }
+
+    @Test
+    void reusedSessionsOverTwoLoopsEnableQresyncOnlyOnce() throws Exception {
+        start(Duration.ofSeconds(30), true, 2, UpstreamEndpoint.Security.PLAIN);
+        dovecot.append("bob", message("plain one"));
+        List<String> first = poll("bob");
+        assertEquals(first, poll("bob"));
+        dovecot.append("bob", message("plain two"));
+        assertEquals(first.size() + 1, poll("bob").size());
+        assertEquals(1, proxy.connections());
+        List<String> commands = proxy.commands();
+        assertEquals(1, commands.stream().filter(c -> c.startsWith("ENABLE")).count(),
+                "QRESYNC stays enabled on the connection; a reused session does not send ENABLE again: " + commands);
+        int firstSelect = commands.indexOf(commands.stream().filter(c -> c.startsWith("SELECT")).findFirst().orElseThrow());
+        assertTrue(commands.subList(0, firstSelect).stream().anyMatch(c -> c.startsWith("ENABLE")),
+                "ENABLE only in the authenticated state, before the first SELECT: " + commands);
+        assertEquals(3, commands.stream().filter(c -> c.startsWith("SELECT")).count(), commands.toString());
+        assertFalse(commands.stream().anyMatch(c -> c.startsWith("CLOSE") || c.equals("LOGOUT")),
+                commands.toString());
+    }
+
+    @Test
+    void concurrentPollsOverTwoLoopsListInFullOnlyOncePerUser() throws Exception {
+        start(Duration.ofSeconds(30), true, 2, UpstreamEndpoint.Security.PLAIN);
+        dovecot.append("alice", message("concurrent a"));
+        dovecot.append("bob", message("concurrent b"));
+        java.util.Map<String, List<String>> expected = java.util.Map.of("alice", poll("alice"), "bob", poll("bob"));
+        java.util.concurrent.ExecutorService pollers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String user = t % 2 == 0 ? "alice" : "bob";
+                done.add(pollers.submit(() -> {
+                    for (int i = 0; i < 20; i++) {
+                        assertEquals(expected.get(user), poll(user));
+                    }
+                    return null;
+                }));
+            }
+            for (var f : done) {
+                f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pollers.shutdownNow();
+        }
+        List<String> commands = proxy.commands();
+        assertEquals(2, commands.stream().filter(c -> c.startsWith("UID FETCH 1:*")).count(),
+                "one full listing per user, the rest from the listing cache: " + commands.stream()
+                        .filter(c -> c.startsWith("UID FETCH") || c.startsWith("SELECT")).toList());
     }
 
     @Test

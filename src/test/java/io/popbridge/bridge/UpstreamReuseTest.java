@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Upstream session reuse, driven by POP3 polls (USER, PASS, STAT, UIDL, QUIT) through popbridge to
  * GreenMail behind a counting TCP proxy: the proxy's connection count and command log show what
- * each poll cost upstream. One event loop, so that consecutive polls land on the same loop (reuse
- * is per loop; see {@link UpstreamSessionPool}).
+ * each poll cost upstream. One event loop, except where a test names two: then consecutive polls
+ * land on different loops and the kept session moves between them.
  */
 class UpstreamReuseTest {
 
@@ -248,17 +248,95 @@ class UpstreamReuseTest {
     }
 
     @Test
-    void pollsAlternatingBetweenTwoEventLoopsKeepTheFirstSessionAndReuseItOnItsLoop() throws Exception {
-        // Netty hands accepted connections to the two loops in turn: polls 1 and 3 share a loop.
+    void pollsAlternatingBetweenTwoEventLoopsAllShareTheOneUpstreamSession() throws Exception {
+        // Netty hands accepted connections to the two loops in turn: the kept session moves to
+        // the loop of each next poll.
         start(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(1), 2);
         poll(Upstream.PASSWORD);
-        poll(Upstream.PASSWORD); // other loop: logs in afresh, and logs out at its end
-        await(() -> proxy.commands().contains("LOGOUT"), "the second loop's session logged out");
+        try (RawImap imap = upstream.imap()) {
+            imap.append(message("third"), null);
+        }
+        assertEquals(3, poll(Upstream.PASSWORD).size(), "the moved session sees new mail");
+        assertEquals(3, poll(Upstream.PASSWORD).size());
+        assertEquals(3, poll(Upstream.PASSWORD).size());
+        assertEquals(1, proxy.connections(), "four polls over two loops, one upstream connection");
+        assertEquals(1, logins());
+        assertEquals(3, sessions("reused"));
+        assertFalse(proxy.commands().contains("LOGOUT"), proxy.commands().toString());
         assertEquals(1, pool.size());
+    }
+
+    @Test
+    void parkingSendsNothingThatCouldExpunge() throws Exception {
+        // The kept session stays selected: CLOSE would expunge the \Deleted messages of other
+        // clients; the next SELECT replaces the selection.
+        start(Duration.ofSeconds(30));
         poll(Upstream.PASSWORD);
-        assertEquals(2, proxy.connections(), "the third poll reused the first session");
-        assertEquals(1, sessions("reused"));
-        assertEquals(1, proxy.commands().stream().filter("LOGOUT"::equals).count());
+        assertEquals(2, poll(Upstream.PASSWORD).size());
+        assertEquals(1, proxy.connections());
+        assertFalse(proxy.commands().stream().anyMatch(c -> c.startsWith("UNSELECT") || c.startsWith("CLOSE")),
+                proxy.commands().toString());
+    }
+
+    @Test
+    void twoSessionsOfTheSameUserAtOnceGetOneUpstreamSessionEachAndTheNewerIsKept() throws Exception {
+        start(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(1), 2);
+        poll(Upstream.PASSWORD); // upstream session 1 kept
+        try (Pop3TestClient first = new Pop3TestClient(address).login(Upstream.USER, Upstream.PASSWORD);
+                Pop3TestClient second = new Pop3TestClient(address).login(Upstream.USER, Upstream.PASSWORD)) {
+            assertEquals(2, proxy.connections(), "the first took the kept session, the second logged in afresh");
+            assertEquals(0, pool.size());
+            Pop3TestClient.expectOk(first.command("DELE 1"));
+            assertTrue(Pop3TestClient.expectOk(second.command("STAT")).startsWith("+OK 2 "),
+                    "a DELE not yet committed does not show in the other session");
+            Pop3TestClient.expectOk(first.command("QUIT"));
+            await(() -> pool.size() == 1, "the first session's upstream was kept");
+            Pop3TestClient.expectOk(second.command("QUIT"));
+        }
+        // one idle session per user: the one with the more recent real login (the second) stays
+        await(() -> proxy.commands().stream().filter("LOGOUT"::equals).count() == 1, "the older one logged out");
+        assertEquals(1, pool.size());
+        assertEquals(1, poll(Upstream.PASSWORD).size(), "the committed DELE holds");
+        assertEquals(2, proxy.connections(), "the next poll reused the kept session");
+        assertEquals(2, logins());
+        assertEquals(2, sessions("reused"));
+    }
+
+    @Test
+    void concurrentPollsOfOneUserOverTwoLoopsAreAllCorrectAndEveryReuseSavesAConnection() throws Exception {
+        start(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofMinutes(1), 2);
+        List<String> expected = poll(Upstream.PASSWORD);
+        int threads = 4;
+        int polls = 15;
+        java.util.concurrent.ExecutorService pollers = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<List<List<String>>>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                results.add(pollers.submit(() -> {
+                    List<List<String>> seen = new java.util.ArrayList<>();
+                    for (int i = 0; i < polls; i++) {
+                        seen.add(poll(Upstream.PASSWORD));
+                    }
+                    return seen;
+                }));
+            }
+            for (var result : results) {
+                for (List<String> uidls : result.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                    assertEquals(expected, uidls, "every poll lists the same messages with the same UIDLs");
+                }
+            }
+        } finally {
+            pollers.shutdownNow();
+        }
+        int all = 1 + threads * polls;
+        assertEquals(all, (int) (sessions("fresh") + sessions("reused")));
+        assertEquals((int) sessions("fresh"), proxy.connections(), "a connection only for a fresh login");
+        assertEquals(proxy.connections(), logins());
+        assertTrue(sessions("reused") > 0, "some polls reused a kept session");
+        await(() -> pool.size() == 1, "one idle session per user");
+        long logouts = proxy.commands().stream().filter("LOGOUT"::equals).count();
+        await(() -> proxy.commands().stream().filter("LOGOUT"::equals).count() == proxy.connections() - 1,
+                "every other upstream session logged out; was " + logouts);
     }
 
     @Test
