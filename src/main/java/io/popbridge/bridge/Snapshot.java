@@ -1,6 +1,7 @@
 package io.popbridge.bridge;
 
 import io.popbridge.imap.FetchedMessage;
+import io.popbridge.mapping.PackedLongs;
 import io.popbridge.pop3.MessageList;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.popbridge.imap.FetchedMessage;
+import io.popbridge.mapping.PackedLongs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

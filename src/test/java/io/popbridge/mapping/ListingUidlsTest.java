@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class ListingUidlsTest {
         Listing l = sample(V);
         assertEquals(l, sample(V));
         assertTrue(l.sameMessages(l.toBuilder().build()));
-        assertEquals(l, l.withUidls(uid -> l.uidl(l.indexOf(uid))));
+        assertSame(l, l.withUidls(uid -> l.uidl(l.indexOf(uid))), "unchanged UIDLs (formatted afresh): no copy");
         Listing back = ListingCodec.decode(ListingCodec.encode(l));
         assertEquals(l, back);
         assertEquals(java.util.Arrays.asList(uidls(l)), java.util.Arrays.asList(uidls(back)));

@@ -1,5 +1,6 @@
-package io.popbridge.bridge;
+package io.popbridge.mapping;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -7,11 +8,13 @@ import java.util.Objects;
  * largest offset needs (0 to 8). A snapshot's UIDs and sizes take 1 to 4 bytes per message this way
  * instead of 8 (a {@code long[]}) or a boxed object each; any long value is kept exactly.
  *
- * <p>Thread-safe (immutable). Random access in constant time.
+ * <p>Used by a session's snapshot ({@code bridge.Snapshot}) and by the cached {@link Listing}.
+ * Thread-safe (immutable). Random access in constant time; two instances are equal when they hold
+ * the same values (the packing is a function of the values).
  */
-final class PackedLongs {
+public final class PackedLongs {
 
-    static final PackedLongs EMPTY = new PackedLongs(0, 0, 0, new byte[0]);
+    public static final PackedLongs EMPTY = new PackedLongs(0, 0, 0, new byte[0]);
 
     private final long base;
     private final int width;
@@ -26,7 +29,7 @@ final class PackedLongs {
     }
 
     /** The first {@code length} values of {@code values}. */
-    static PackedLongs of(long[] values, int length) {
+    public static PackedLongs of(long[] values, int length) {
         Objects.checkFromToIndex(0, length, values.length);
         if (length == 0) {
             return EMPTY;
@@ -49,11 +52,16 @@ final class PackedLongs {
         return new PackedLongs(min, width, length, bytes);
     }
 
-    int length() {
+    /** All of {@code values}. */
+    public static PackedLongs of(long[] values) {
+        return of(values, values.length);
+    }
+
+    public int length() {
         return length;
     }
 
-    long get(int index) {
+    public long get(int index) {
         Objects.checkIndex(index, length);
         long offset = 0;
         for (int b = width - 1, at = index * width; b >= 0; b--) {
@@ -63,7 +71,48 @@ final class PackedLongs {
     }
 
     /** Bytes per value (0 when all values are equal). */
-    int width() {
+    public int width() {
         return width;
+    }
+
+    /**
+     * As {@link Arrays#binarySearch(long[], long)} over values in ascending order: the index of
+     * {@code key}, or {@code -(insertion point) - 1}.
+     */
+    public int binarySearch(long key) {
+        int low = 0;
+        int high = length - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            long value = get(mid);
+            if (value < key) {
+                low = mid + 1;
+            } else if (value > key) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(low + 1);
+    }
+
+    /** The values as a new array. */
+    public long[] toArray() {
+        long[] values = new long[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = get(i);
+        }
+        return values;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PackedLongs p && length == p.length && base == p.base && width == p.width
+                && Arrays.equals(bytes, p.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Long.hashCode(base) + length) + Arrays.hashCode(bytes);
     }
 }
