@@ -60,6 +60,8 @@ listeners:
 data-dir: $WORK/$1-data
 upstream:
   url: imap://127.0.0.1:$UPSTREAM
+  reuse:
+    idle-time: 0s   # no upstream session parked by the warm-up in the "before" heap
 auth:
   failure-delay: 0s
 pop3:
