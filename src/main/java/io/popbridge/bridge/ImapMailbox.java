@@ -38,6 +38,8 @@ final class ImapMailbox implements Mailbox {
     private final StoreView view;
     /** Commands whose answer is still outstanding; abandon() closes instead of logging out then. */
     private int busy;
+    /** The next message fetched ahead of its RETR, not yet claimed; null when none. */
+    private Prefetch prefetch;
     private boolean closed;
     /** Null: log out at the end; else where a cleanly ended session's client goes (the reuse pool). */
     private java.util.function.Consumer<ImapClient> release;
@@ -77,35 +79,107 @@ final class ImapMailbox implements Mailbox {
     public void retrieve(int number, BodySink sink) {
         long uid = snapshot.uid(number);
         long listed = snapshot.entries().get(number - 1).size();
+        Prefetch ahead = takePrefetch(number);
+        if (ahead != null) {
+            BodyRelay relay = ahead.claim(client, sink);
+            ahead.fetch.addListener(done -> completeRetrieve(uid, listed, relay, done));
+            return;
+        }
         BodyRelay relay = new BodyRelay(client, sink);
         busy++;
         client.uidFetchBody(uid, "BODY.PEEK[]", relay).addListener(done -> {
             busy--;
-            relay.resume();
-            if (!done.isSuccess()) {
-                fetchFailed();
-                sink.fail(Failures.fetch("RETR uid " + uid, done.cause()));
-                return;
-            }
-            if (!relay.started) {
-                sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " no longer exists"));
-                return;
-            }
-            if (options.retrievePolicy() != RetrievePolicy.SEEN) {
-                endRetrieve(uid, listed, relay);
-                return;
-            }
-            // \Seen is stored before the reply ends, so that a pipelined QUIT (which logs out)
-            // cannot overtake it.
-            busy++;
-            client.uidStore(Long.toString(uid), "+FLAGS.SILENT", List.of("\\Seen")).addListener(stored -> {
-                busy--;
-                if (!stored.isSuccess()) {
-                    log.info("could not mark uid {} \\Seen: {}", uid, stored.cause().getMessage());
-                }
-                endRetrieve(uid, listed, relay);
-            });
+            completeRetrieve(uid, listed, relay, done);
         });
+    }
+
+    /** The RETR's fetch (its own, or a claimed prefetch) completed: ends or fails the reply. */
+    private void completeRetrieve(long uid, long listed, BodyRelay relay, Future<?> done) {
+        BodySink sink = relay.sink;
+        relay.resume();
+        if (!done.isSuccess()) {
+            fetchFailed();
+            sink.fail(Failures.fetch("RETR uid " + uid, done.cause()));
+            return;
+        }
+        if (!relay.started) {
+            sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " no longer exists"));
+            return;
+        }
+        if (options.retrievePolicy() != RetrievePolicy.SEEN) {
+            endRetrieve(uid, listed, relay);
+            return;
+        }
+        // \Seen is stored before the reply ends, so that a pipelined QUIT (which logs out)
+        // cannot overtake it.
+        busy++;
+        client.uidStore(Long.toString(uid), "+FLAGS.SILENT", List.of("\\Seen")).addListener(stored -> {
+            busy--;
+            if (!stored.isSuccess()) {
+                log.info("could not mark uid {} \\Seen: {}", uid, stored.cause().getMessage());
+            }
+            endRetrieve(uid, listed, relay);
+        });
+    }
+
+    /**
+     * Starts fetching message {@code number} ahead of its RETR (see {@link Mailbox#prefetch}), if
+     * prefetching is on, the message's listed size is within {@code prefetchLimit} and nothing is
+     * prefetched already. {@code BODY.PEEK[]} only: under the seen policy the flag is stored when
+     * the client actually retrieves the message. The command is pipelined behind whatever is in
+     * flight, so the upstream answers it while the previous message is still going to the client.
+     */
+    @Override
+    public void prefetch(int number) {
+        int limit = options.prefetchLimit();
+        if (limit <= 0 || closed || committing || prefetch != null || !client.isActive()
+                || number < 1 || number > snapshot.entries().size()
+                || snapshot.entries().get(number - 1).size() > limit) {
+            return;
+        }
+        Prefetch ahead = new Prefetch(number, snapshot.uid(number), limit);
+        prefetch = ahead;
+        busy++;
+        ahead.fetch = client.uidFetchBody(ahead.uid, "BODY.PEEK[]", ahead);
+        ahead.fetch.addListener(done -> {
+            busy--;
+            ahead.fetched(done);
+            if (!done.isSuccess()) {
+                log.debug("prefetch of uid {} failed: {}", ahead.uid, done.cause().toString());
+            }
+        });
+    }
+
+    @Override
+    public void discardPrefetch(int number) {
+        if (prefetch != null && prefetch.number == number) {
+            dropPrefetch();
+        }
+    }
+
+    /** The prefetch of {@code number} if there is a usable one; any other prefetch is dropped. */
+    private Prefetch takePrefetch(int number) {
+        Prefetch ahead = prefetch;
+        prefetch = null;
+        if (ahead == null) {
+            return null;
+        }
+        if (ahead.number == number && ahead.usable()) {
+            return ahead;
+        }
+        ahead.drop();
+        return null;
+    }
+
+    /** Drops the prefetch; returns it if its fetch is still outstanding (it then counts in busy). */
+    private Prefetch dropPrefetch() {
+        Prefetch ahead = prefetch;
+        prefetch = null;
+        if (ahead == null) {
+            return null;
+        }
+        ahead.drop();
+        return ahead.fetch.isDone() ? null : ahead;
     }
 
     /**
@@ -126,6 +200,7 @@ final class ImapMailbox implements Mailbox {
 
     @Override
     public void top(int number, long lines, BodySink sink) {
+        dropPrefetch();
         long uid = snapshot.uid(number);
         HeaderRelay header = new HeaderRelay(client, sink);
         busy++;
@@ -168,8 +243,9 @@ final class ImapMailbox implements Mailbox {
     @Override
     public Future<Void> commit(SortedSet<Integer> deleted) {
         Promise<Void> promise = loop.newPromise();
+        Prefetch ahead = dropPrefetch(); // the policy's commands queue behind its fetch
         if (deleted.isEmpty()) {
-            logout();
+            logoutAfter(ahead);
             return promise.setSuccess(null);
         }
         committing = true;
@@ -228,10 +304,11 @@ final class ImapMailbox implements Mailbox {
 
     @Override
     public void abandon() {
-        if (busy > 0) {
+        Prefetch ahead = dropPrefetch();
+        if (busy > (ahead == null ? 0 : 1)) {
             close(); // a transfer is under way: do not read the rest of it just to say goodbye
         } else {
-            logout();
+            logoutAfter(ahead);
         }
     }
 
@@ -244,13 +321,38 @@ final class ImapMailbox implements Mailbox {
     }
 
     private void logout() {
-        if (!closed) {
-            closed = true;
-            if (release != null && busy == 0 && !committing) {
-                release.accept(client);
+        logoutAfter(dropPrefetch());
+    }
+
+    /**
+     * Logs out (or hands the client to the reuse pool) once {@code ahead}, a dropped prefetch whose
+     * fetch is still outstanding, has ended; at once when it is null. Waiting lets a session that
+     * ends during a prefetch still keep its upstream client for reuse; the octets still to come
+     * are released as they arrive.
+     */
+    private void logoutAfter(Prefetch ahead) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ahead == null) {
+            endUpstream();
+            return;
+        }
+        ahead.fetch.addListener(done -> {
+            if (done.isSuccess()) {
+                endUpstream();
             } else {
-                client.logout();
+                client.close();
             }
+        });
+    }
+
+    private void endUpstream() {
+        if (release != null && busy == 0 && !committing) {
+            release.accept(client);
+        } else {
+            client.logout();
         }
     }
 

@@ -73,7 +73,13 @@ final class TransactionCommands {
     static void retr(Pop3Session session, String args) throws CommandException {
         int n = MessageNumbers.parse(args, session.messages().size(), session.deleted(), false).number();
         long size = session.messages().get(n - 1).size();
-        session.streamBody("+OK " + size + " octets", false, sink -> session.mailbox().retrieve(n, sink));
+        int ahead = session.readAhead().afterRetr(n, session.messages().size(), session.deleted());
+        session.streamBody("+OK " + size + " octets", false, sink -> {
+            session.mailbox().retrieve(n, sink);
+            if (ahead > 0) {
+                session.mailbox().prefetch(ahead);
+            }
+        });
     }
 
     static void top(Pop3Session session, String args) throws CommandException {
@@ -85,6 +91,7 @@ final class TransactionCommands {
     static void dele(Pop3Session session, String args) throws CommandException {
         int n = MessageNumbers.parse(args, session.messages().size(), session.deleted(), false).number();
         session.deleted().set(n - 1);
+        session.mailbox().discardPrefetch(n);
         session.writeLine("+OK Marked to be deleted.");
     }
 
