@@ -79,9 +79,9 @@ final class ImapMailbox implements Mailbox {
     public void retrieve(int number, BodySink sink) {
         long uid = snapshot.uid(number);
         long listed = snapshot.entries().get(number - 1).size();
-        Prefetch ahead = takePrefetch(number);
+        Prefetch ahead = takePrefetch(number, false);
         if (ahead != null) {
-            BodyRelay relay = ahead.claim(client, sink);
+            BodyRelay relay = ahead.claim(new BodyRelay(client, sink));
             ahead.fetch.addListener(done -> completeRetrieve(uid, listed, relay, done));
             return;
         }
@@ -131,16 +131,25 @@ final class ImapMailbox implements Mailbox {
      */
     @Override
     public void prefetch(int number) {
+        startPrefetch(number, false);
+    }
+
+    /** The same for the header of {@code number}, ahead of its TOP. */
+    @Override
+    public void prefetchHeader(int number) {
+        startPrefetch(number, true);
+    }
+
+    private void startPrefetch(int number, boolean header) {
         int limit = options.prefetchLimit();
         if (limit <= 0 || closed || committing || prefetch != null || !client.isActive()
                 || number < 1 || number > snapshot.entries().size()
-                || snapshot.entries().get(number - 1).size() > limit) {
+                || !header && snapshot.entries().get(number - 1).size() > limit) {
             return;
         }
-        Prefetch ahead = new Prefetch(number, snapshot.uid(number), limit);
+        Prefetch ahead = Prefetch.start(client, number, snapshot.uid(number), header, limit);
         prefetch = ahead;
         busy++;
-        ahead.fetch = client.uidFetchBody(ahead.uid, "BODY.PEEK[]", ahead);
         ahead.fetch.addListener(done -> {
             busy--;
             ahead.fetched(done);
@@ -157,14 +166,14 @@ final class ImapMailbox implements Mailbox {
         }
     }
 
-    /** The prefetch of {@code number} if there is a usable one; any other prefetch is dropped. */
-    private Prefetch takePrefetch(int number) {
+    /** The prefetch for RETR or TOP of {@code number} if there is a usable one; any other is dropped. */
+    private Prefetch takePrefetch(int number, boolean top) {
         Prefetch ahead = prefetch;
         prefetch = null;
         if (ahead == null) {
             return null;
         }
-        if (ahead.number == number && ahead.usable()) {
+        if (ahead.serves(number, top)) {
             return ahead;
         }
         ahead.drop();
@@ -200,12 +209,19 @@ final class ImapMailbox implements Mailbox {
 
     @Override
     public void top(int number, long lines, BodySink sink) {
-        dropPrefetch();
         long uid = snapshot.uid(number);
+        Prefetch ahead = takePrefetch(number, true);
         HeaderRelay header = new HeaderRelay(client, sink);
-        busy++;
-        client.uidFetchBody(uid, "BODY.PEEK[HEADER]", header).addListener(done -> {
-            busy--;
+        Future<Integer> fetch;
+        if (ahead != null) {
+            ahead.claim(header);
+            fetch = ahead.fetch;
+        } else {
+            busy++;
+            fetch = client.uidFetchBody(uid, "BODY.PEEK[HEADER]", header);
+            fetch.addListener(done -> busy--);
+        }
+        fetch.addListener(done -> {
             header.resume();
             if (!done.isSuccess()) {
                 sink.fail(Failures.fetch("TOP uid " + uid, done.cause()));

@@ -4,12 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.Future;
 import io.popbridge.imap.FetchBodyListener;
 import io.popbridge.imap.ImapClient;
-import io.popbridge.pop3.BodySink;
 
 /**
- * The body of the message a RETR loop will probably ask for next, fetched ahead of time with
+ * The message a RETR loop will probably ask for next, fetched ahead of time with
  * {@code BODY.PEEK[]} (so nothing is marked {@code \Seen}) while the previous RETR is still going
- * out, and kept until the client asks for it or it is dropped.
+ * out, and kept until the client asks for it or it is dropped; or, for a TOP loop, the header of
+ * the next message ({@code BODY.PEEK[HEADER]}).
  *
  * <p>Memory: at most {@code limit} octets, copied into one buffer of the announced literal size.
  * A literal announced larger than the limit (a wrong RFC822.SIZE) is not kept: its octets are
@@ -29,6 +29,8 @@ final class Prefetch implements FetchBodyListener {
 
     final int number;
     final long uid;
+    /** {@code BODY.PEEK[HEADER]} for TOP rather than {@code BODY.PEEK[]} for RETR. */
+    final boolean header;
     private final int limit;
     private ByteBuf buffer;
     private long announced = NONE;
@@ -39,10 +41,18 @@ final class Prefetch implements FetchBodyListener {
     /** The {@code UID FETCH}; set right after the command is submitted. */
     Future<Integer> fetch;
 
-    Prefetch(int number, long uid, int limit) {
+    private Prefetch(int number, long uid, boolean header, int limit) {
         this.number = number;
         this.uid = uid;
+        this.header = header;
         this.limit = limit;
+    }
+
+    /** Sends the {@code UID FETCH} (pipelined behind whatever is in flight) and returns the prefetch. */
+    static Prefetch start(ImapClient client, int number, long uid, boolean header, int limit) {
+        Prefetch ahead = new Prefetch(number, uid, header, limit);
+        ahead.fetch = client.uidFetchBody(uid, header ? "BODY.PEEK[HEADER]" : "BODY.PEEK[]", ahead);
+        return ahead;
     }
 
     @Override
@@ -98,17 +108,17 @@ final class Prefetch implements FetchBodyListener {
         }
     }
 
-    /** Whether a RETR of {@link #number} can be served from this prefetch. */
-    boolean usable() {
-        return !dropped && !(fetch.isDone() && !fetch.isSuccess());
+    /** Whether a RETR ({@code header} false) or TOP of {@code n} can be served from this prefetch. */
+    boolean serves(int n, boolean top) {
+        return n == number && top == header && !dropped && !(fetch.isDone() && !fetch.isSuccess());
     }
 
     /**
-     * Serves the RETR from this prefetch: replays what has arrived into a new relay for
-     * {@code sink} and forwards the rest. The caller ends the reply when {@link #fetch} completes.
+     * Serves the RETR or TOP from this prefetch: replays what has arrived into {@code relay} and
+     * forwards the rest to it. The caller ends the reply when {@link #fetch} completes.
      */
-    BodyRelay claim(ImapClient client, BodySink sink) {
-        relay = new BodyRelay(client, sink);
+    <R extends BodyRelay> R claim(R relay) {
+        this.relay = relay;
         if (announced != NONE) {
             relay.bodyStart(announced);
             ByteBuf held = buffer;

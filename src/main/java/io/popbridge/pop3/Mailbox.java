@@ -42,6 +42,14 @@ public interface Mailbox {
     default void prefetch(int number) {
     }
 
+    /**
+     * Hint: the client is walking the mailbox with TOP in order and will probably send TOP
+     * {@code number} next; the same contract as {@link #prefetch}, for the header only. Called
+     * right after {@link #top} of the message before it.
+     */
+    default void prefetchHeader(int number) {
+    }
+
     /** Message {@code number} was marked deleted: a copy of it fetched ahead is dropped. */
     default void discardPrefetch(int number) {
     }

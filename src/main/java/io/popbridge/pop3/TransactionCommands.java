@@ -85,7 +85,14 @@ final class TransactionCommands {
     static void top(Pop3Session session, String args) throws CommandException {
         MessageNumbers.Parsed parsed = MessageNumbers.parse(args, session.messages().size(), session.deleted(), true);
         long lines = MessageNumbers.parseLineCount(parsed.rest());
-        session.streamBody("+OK", true, sink -> session.mailbox().top(parsed.number(), lines, sink));
+        int n = parsed.number();
+        int ahead = session.readAhead().afterTop(n, session.messages().size(), session.deleted());
+        session.streamBody("+OK", true, sink -> {
+            session.mailbox().top(n, lines, sink);
+            if (ahead > 0) {
+                session.mailbox().prefetchHeader(ahead);
+            }
+        });
     }
 
     static void dele(Pop3Session session, String args) throws CommandException {

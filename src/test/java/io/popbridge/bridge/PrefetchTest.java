@@ -247,6 +247,57 @@ class PrefetchTest {
         assertEquals(1, fetches(3), "upstream saw " + proxy.commands());
     }
 
+    @Test
+    void topLoopIsServedFromHeadersFetchedAhead() throws Exception {
+        InetSocketAddress address = start(RetrievePolicy.PEEK, BridgeOptions.DEFAULT_PREFETCH_LIMIT);
+        try (Pop3TestClient pop = login(address)) {
+            for (int n = 1; n <= MESSAGES; n++) {
+                if (n >= 3) {
+                    awaitCommand(headerFetchOf(n)); // asked for by TOP n - 1, before the client sends TOP n
+                }
+                Pop3TestClient.expectOk(pop.command("TOP " + n + " 0"));
+                assertArrayEquals(top(n, 0), pop.body(), "TOP " + n + " 0");
+            }
+            // a header fetched ahead also serves TOP with body lines; a RETR drops it and fetches the body
+            Pop3TestClient.expectOk(pop.command("TOP 1 0"));
+            pop.body();
+            Pop3TestClient.expectOk(pop.command("TOP 2 0"));
+            pop.body();
+            awaitHeaderFetches(3, 2);
+            Pop3TestClient.expectOk(pop.command("TOP 3 2"));
+            assertArrayEquals(top(3, 2), pop.body());
+            awaitHeaderFetches(4, 2);
+            assertArrayEquals(messages.get(3), pop.retr(4));
+            Pop3TestClient.expectOk(pop.command("QUIT"));
+        }
+        for (int n = 1; n <= MESSAGES; n++) {
+            long headers = proxy.commands().stream().filter(headerFetchOf(n)::equals).count();
+            assertEquals(n <= 4 ? 2 : 1, headers, "header fetches of message " + n + ": " + proxy.commands());
+        }
+    }
+
+    private String headerFetchOf(int n) {
+        return "UID FETCH " + uids.get(n - 1) + " (UID BODY.PEEK[HEADER])";
+    }
+
+    private void awaitHeaderFetches(int m, int n) throws InterruptedException {
+        for (int i = 0; i < 500 && proxy.commands().stream().filter(headerFetchOf(m)::equals).count() < n; i++) {
+            Thread.sleep(10);
+        }
+        assertEquals(n, proxy.commands().stream().filter(headerFetchOf(m)::equals).count(), "" + proxy.commands());
+    }
+
+    /** What TOP n lines sends: the header, the empty line, the first {@code lines} body lines. */
+    private byte[] top(int n, int lines) {
+        String text = new String(messages.get(n - 1), StandardCharsets.US_ASCII);
+        int bodyStart = text.indexOf("\r\n\r\n") + 4;
+        int end = bodyStart;
+        for (int i = 0; i < lines; i++) {
+            end = text.indexOf("\r\n", end) + 2;
+        }
+        return text.substring(0, end).getBytes(StandardCharsets.US_ASCII);
+    }
+
     private void awaitCommand(String command) throws InterruptedException {
         for (int i = 0; i < 500 && !proxy.commands().contains(command); i++) {
             Thread.sleep(10);
