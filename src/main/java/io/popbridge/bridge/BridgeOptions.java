@@ -40,11 +40,6 @@ public record BridgeOptions(UpstreamEndpoint upstream, ImapClientOptions imap, S
         }
     }
 
-    /** Copy with another {@link #prefetchLimit}. */
-    public BridgeOptions withPrefetchLimit(int limit) {
-        return new BridgeOptions(upstream, imap, mailbox, deletePolicy, retrievePolicy, hideKeyword, limit);
-    }
-
     public static final int DEFAULT_PREFETCH_LIMIT = 256 * 1024;
     public static final int MAX_PREFETCH_LIMIT = 16 * 1024 * 1024;
 
