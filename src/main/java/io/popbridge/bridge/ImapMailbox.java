@@ -40,6 +40,8 @@ final class ImapMailbox implements Mailbox {
     private int busy;
     /** The next message fetched ahead of its RETR, not yet claimed; null when none. */
     private Prefetch prefetch;
+    /** RETR and TOP requests so far, to tell whether one came between a hint and its task. */
+    private int requests;
     private boolean closed;
     /** Null: log out at the end; else where a cleanly ended session's client goes (the reuse pool). */
     private java.util.function.Consumer<ImapClient> release;
@@ -131,13 +133,28 @@ final class ImapMailbox implements Mailbox {
      */
     @Override
     public void prefetch(int number) {
-        startPrefetch(number, false);
+        later(number, false);
     }
 
     /** The same for the header of {@code number}, ahead of its TOP. */
     @Override
     public void prefetchHeader(int number) {
-        startPrefetch(number, true);
+        later(number, true);
+    }
+
+    /**
+     * Starts the prefetch in the next event-loop task rather than now: when the reply in progress
+     * was served from memory, its end is still unflushed, and the client should get it before this
+     * session spends time on an upstream write. Skipped if another RETR or TOP ran in between (a
+     * client that pipelines its commands).
+     */
+    private void later(int number, boolean header) {
+        int seen = requests;
+        loop.execute(() -> {
+            if (requests == seen) {
+                startPrefetch(number, header);
+            }
+        });
     }
 
     private void startPrefetch(int number, boolean header) {
@@ -168,6 +185,7 @@ final class ImapMailbox implements Mailbox {
 
     /** The prefetch for RETR or TOP of {@code number} if there is a usable one; any other is dropped. */
     private Prefetch takePrefetch(int number, boolean top) {
+        requests++;
         Prefetch ahead = prefetch;
         prefetch = null;
         if (ahead == null) {

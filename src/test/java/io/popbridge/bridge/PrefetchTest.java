@@ -130,6 +130,27 @@ class PrefetchTest {
         }
     }
 
+    /** A client that pipelines all its RETRs gets every message byte-exact, each fetched once. */
+    @Test
+    void pipelinedRetrsAreByteExactAndFetchEachBodyOnce() throws Exception {
+        InetSocketAddress address = start(RetrievePolicy.PEEK, BridgeOptions.DEFAULT_PREFETCH_LIMIT);
+        try (Pop3TestClient pop = login(address)) {
+            for (int n = 1; n <= MESSAGES; n++) {
+                pop.send("RETR " + n);
+            }
+            pop.send("QUIT");
+            for (int n = 1; n <= MESSAGES; n++) {
+                Pop3TestClient.expectOk(pop.readLine());
+                assertArrayEquals(messages.get(n - 1), pop.body(), "message " + n);
+            }
+            Pop3TestClient.expectOk(pop.readLine());
+        }
+        awaitCommand("LOGOUT");
+        for (int n = 1; n <= MESSAGES; n++) {
+            assertEquals(1, fetches(n), "message " + n + " fetched once: " + proxy.commands());
+        }
+    }
+
     @Test
     void retrOutOfOrderIsByteExact() throws Exception {
         InetSocketAddress address = start(RetrievePolicy.PEEK, BridgeOptions.DEFAULT_PREFETCH_LIMIT);
