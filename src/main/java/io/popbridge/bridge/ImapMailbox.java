@@ -38,6 +38,10 @@ final class ImapMailbox implements Mailbox {
     private final StoreView view;
     /** Commands whose answer is still outstanding; abandon() closes instead of logging out then. */
     private int busy;
+    /** The next message fetched ahead of its RETR, not yet claimed; null when none. */
+    private Prefetch prefetch;
+    /** RETR and TOP requests so far, to tell whether one came between a hint and its task. */
+    private int requests;
     private boolean closed;
     /** Null: log out at the end; else where a cleanly ended session's client goes (the reuse pool). */
     private java.util.function.Consumer<ImapClient> release;
@@ -77,35 +81,132 @@ final class ImapMailbox implements Mailbox {
     public void retrieve(int number, BodySink sink) {
         long uid = snapshot.uid(number);
         long listed = snapshot.size(number);
+        Prefetch ahead = takePrefetch(number, false);
+        if (ahead != null) {
+            BodyRelay relay = ahead.claim(new BodyRelay(client, sink));
+            ahead.fetch.addListener(done -> completeRetrieve(uid, listed, relay, done));
+            return;
+        }
         BodyRelay relay = new BodyRelay(client, sink);
         busy++;
         client.uidFetchBody(uid, "BODY.PEEK[]", relay).addListener(done -> {
             busy--;
-            relay.resume();
-            if (!done.isSuccess()) {
-                fetchFailed();
-                sink.fail(Failures.fetch("RETR uid " + uid, done.cause()));
-                return;
-            }
-            if (!relay.started) {
-                sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " no longer exists"));
-                return;
-            }
-            if (options.retrievePolicy() != RetrievePolicy.SEEN) {
-                endRetrieve(uid, listed, relay);
-                return;
-            }
-            // \Seen is stored before the reply ends, so that a pipelined QUIT (which logs out)
-            // cannot overtake it.
-            busy++;
-            client.uidStore(Long.toString(uid), "+FLAGS.SILENT", List.of("\\Seen")).addListener(stored -> {
-                busy--;
-                if (!stored.isSuccess()) {
-                    log.info("could not mark uid {} \\Seen: {}", uid, stored.cause().getMessage());
-                }
-                endRetrieve(uid, listed, relay);
-            });
+            completeRetrieve(uid, listed, relay, done);
         });
+    }
+
+    /** The RETR's fetch (its own, or a claimed prefetch) completed: ends or fails the reply. */
+    private void completeRetrieve(long uid, long listed, BodyRelay relay, Future<?> done) {
+        BodySink sink = relay.sink;
+        relay.resume();
+        if (!done.isSuccess()) {
+            fetchFailed();
+            sink.fail(Failures.fetch("RETR uid " + uid, done.cause()));
+            return;
+        }
+        if (!relay.started) {
+            sink.fail(new MailboxException(FailureKind.MESSAGE_GONE, "uid " + uid + " no longer exists"));
+            return;
+        }
+        if (options.retrievePolicy() != RetrievePolicy.SEEN) {
+            endRetrieve(uid, listed, relay);
+            return;
+        }
+        // \Seen is stored before the reply ends, so that a pipelined QUIT (which logs out)
+        // cannot overtake it.
+        busy++;
+        client.uidStore(Long.toString(uid), "+FLAGS.SILENT", List.of("\\Seen")).addListener(stored -> {
+            busy--;
+            if (!stored.isSuccess()) {
+                log.info("could not mark uid {} \\Seen: {}", uid, stored.cause().getMessage());
+            }
+            endRetrieve(uid, listed, relay);
+        });
+    }
+
+    /**
+     * Starts fetching message {@code number} ahead of its RETR (see {@link Mailbox#prefetch}), if
+     * prefetching is on, the message's listed size is within {@code prefetchLimit} and nothing is
+     * prefetched already. {@code BODY.PEEK[]} only: under the seen policy the flag is stored when
+     * the client actually retrieves the message. The command is pipelined behind whatever is in
+     * flight, so the upstream answers it while the previous message is still going to the client.
+     */
+    @Override
+    public void prefetch(int number) {
+        later(number, false);
+    }
+
+    /** The same for the header of {@code number}, ahead of its TOP. */
+    @Override
+    public void prefetchHeader(int number) {
+        later(number, true);
+    }
+
+    /**
+     * Starts the prefetch in the next event-loop task rather than now: when the reply in progress
+     * was served from memory, its end is still unflushed, and the client should get it before this
+     * session spends time on an upstream write. Skipped if another RETR or TOP ran in between (a
+     * client that pipelines its commands).
+     */
+    private void later(int number, boolean header) {
+        int seen = requests;
+        loop.execute(() -> {
+            if (requests == seen) {
+                startPrefetch(number, header);
+            }
+        });
+    }
+
+    private void startPrefetch(int number, boolean header) {
+        int limit = options.prefetchLimit();
+        if (limit <= 0 || closed || committing || prefetch != null || !client.isActive()
+                || number < 1 || number > snapshot.count()
+                || !header && snapshot.size(number) > limit) {
+            return;
+        }
+        Prefetch ahead = Prefetch.start(client, number, snapshot.uid(number), header, limit);
+        prefetch = ahead;
+        busy++;
+        ahead.fetch.addListener(done -> {
+            busy--;
+            ahead.fetched(done);
+            if (!done.isSuccess()) {
+                log.debug("prefetch of uid {} failed: {}", ahead.uid, done.cause().toString());
+            }
+        });
+    }
+
+    @Override
+    public void discardPrefetch(int number) {
+        if (prefetch != null && prefetch.number == number) {
+            dropPrefetch();
+        }
+    }
+
+    /** The prefetch for RETR or TOP of {@code number} if there is a usable one; any other is dropped. */
+    private Prefetch takePrefetch(int number, boolean top) {
+        requests++;
+        Prefetch ahead = prefetch;
+        prefetch = null;
+        if (ahead == null) {
+            return null;
+        }
+        if (ahead.serves(number, top)) {
+            return ahead;
+        }
+        ahead.drop();
+        return null;
+    }
+
+    /** Drops the prefetch; returns it if its fetch is still outstanding (it then counts in busy). */
+    private Prefetch dropPrefetch() {
+        Prefetch ahead = prefetch;
+        prefetch = null;
+        if (ahead == null) {
+            return null;
+        }
+        ahead.drop();
+        return ahead.fetch.isDone() ? null : ahead;
     }
 
     /**
@@ -127,10 +228,18 @@ final class ImapMailbox implements Mailbox {
     @Override
     public void top(int number, long lines, BodySink sink) {
         long uid = snapshot.uid(number);
+        Prefetch ahead = takePrefetch(number, true);
         HeaderRelay header = new HeaderRelay(client, sink);
-        busy++;
-        client.uidFetchBody(uid, "BODY.PEEK[HEADER]", header).addListener(done -> {
-            busy--;
+        Future<Integer> fetch;
+        if (ahead != null) {
+            ahead.claim(header);
+            fetch = ahead.fetch;
+        } else {
+            busy++;
+            fetch = client.uidFetchBody(uid, "BODY.PEEK[HEADER]", header);
+            fetch.addListener(done -> busy--);
+        }
+        fetch.addListener(done -> {
             header.resume();
             if (!done.isSuccess()) {
                 sink.fail(Failures.fetch("TOP uid " + uid, done.cause()));
@@ -168,8 +277,9 @@ final class ImapMailbox implements Mailbox {
     @Override
     public Future<Void> commit(SortedSet<Integer> deleted) {
         Promise<Void> promise = loop.newPromise();
+        Prefetch ahead = dropPrefetch(); // the policy's commands queue behind its fetch
         if (deleted.isEmpty()) {
-            logout();
+            logoutAfter(ahead);
             return promise.setSuccess(null);
         }
         committing = true;
@@ -228,10 +338,11 @@ final class ImapMailbox implements Mailbox {
 
     @Override
     public void abandon() {
-        if (busy > 0) {
+        Prefetch ahead = dropPrefetch();
+        if (busy > (ahead == null ? 0 : 1)) {
             close(); // a transfer is under way: do not read the rest of it just to say goodbye
         } else {
-            logout();
+            logoutAfter(ahead);
         }
     }
 
@@ -244,13 +355,38 @@ final class ImapMailbox implements Mailbox {
     }
 
     private void logout() {
-        if (!closed) {
-            closed = true;
-            if (release != null && busy == 0 && !committing) {
-                release.accept(client);
+        logoutAfter(dropPrefetch());
+    }
+
+    /**
+     * Logs out (or hands the client to the reuse pool) once {@code ahead}, a dropped prefetch whose
+     * fetch is still outstanding, has ended; at once when it is null. Waiting lets a session that
+     * ends during a prefetch still keep its upstream client for reuse; the octets still to come
+     * are released as they arrive.
+     */
+    private void logoutAfter(Prefetch ahead) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ahead == null) {
+            endUpstream();
+            return;
+        }
+        ahead.fetch.addListener(done -> {
+            if (done.isSuccess()) {
+                endUpstream();
             } else {
-                client.logout();
+                client.close();
             }
+        });
+    }
+
+    private void endUpstream() {
+        if (release != null && busy == 0 && !committing) {
+            release.accept(client);
+        } else {
+            client.logout();
         }
     }
 

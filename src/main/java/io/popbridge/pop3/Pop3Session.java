@@ -74,6 +74,7 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
     private Mailbox mailbox;
     private MessageList messages = MessageList.EMPTY;
     private final BitSet deleted = new BitSet();
+    private final ReadAhead readAhead = new ReadAhead();
     private boolean committing;
     private int authFailures;
     private SaslCommands.Continuation continuation;
@@ -453,6 +454,10 @@ final class Pop3Session extends ChannelInboundHandlerAdapter {
 
     BitSet deleted() {
         return deleted;
+    }
+
+    ReadAhead readAhead() {
+        return readAhead;
     }
 
     Mailbox mailbox() {

@@ -74,18 +74,32 @@ final class TransactionCommands {
     static void retr(Pop3Session session, String args) throws CommandException {
         int n = MessageNumbers.parse(args, session.messages().count(), session.deleted(), false).number();
         long size = session.messages().size(n);
-        session.streamBody("+OK " + size + " octets", false, sink -> session.mailbox().retrieve(n, sink));
+        int ahead = session.readAhead().afterRetr(n, session.messages().count(), session.deleted());
+        session.streamBody("+OK " + size + " octets", false, sink -> {
+            session.mailbox().retrieve(n, sink);
+            if (ahead > 0) {
+                session.mailbox().prefetch(ahead);
+            }
+        });
     }
 
     static void top(Pop3Session session, String args) throws CommandException {
         MessageNumbers.Parsed parsed = MessageNumbers.parse(args, session.messages().count(), session.deleted(), true);
         long lines = MessageNumbers.parseLineCount(parsed.rest());
-        session.streamBody("+OK", true, sink -> session.mailbox().top(parsed.number(), lines, sink));
+        int n = parsed.number();
+        int ahead = session.readAhead().afterTop(n, session.messages().count(), session.deleted());
+        session.streamBody("+OK", true, sink -> {
+            session.mailbox().top(n, lines, sink);
+            if (ahead > 0) {
+                session.mailbox().prefetchHeader(ahead);
+            }
+        });
     }
 
     static void dele(Pop3Session session, String args) throws CommandException {
         int n = MessageNumbers.parse(args, session.messages().count(), session.deleted(), false).number();
         session.deleted().set(n - 1);
+        session.mailbox().discardPrefetch(n);
         session.writeLine("+OK Marked to be deleted.");
     }
 

@@ -71,7 +71,7 @@ public final class ConfigLoader {
             "failure-delay", "max-failures", "token-mechanisms", "penalty");
     private static final List<String> UPSTREAM =
             List.of("url", "allow-plaintext", "ca-file", "pin-sha256", "connect-timeout", "command-timeout",
-                    "mailbox", "login", "forward-client-address", "reuse");
+                    "mailbox", "login", "forward-client-address", "reuse", "prefetch-limit");
     private static final List<String> REUSE = List.of("idle-time", "max-idle", "max-age");
     private static final List<String> ROUTE =
             List.of("domain", "user", "url", "allow-plaintext", "ca-file", "pin-sha256", "login",
@@ -214,7 +214,8 @@ public final class ConfigLoader {
         }
         BridgeOptions bridge;
         try {
-            bridge = new BridgeOptions(upstream, imap, file.mailbox, file.delete, file.retrieve, file.hideKeyword);
+            bridge = new BridgeOptions(upstream, imap, file.mailbox, file.delete, file.retrieve, file.hideKeyword,
+                    file.prefetchLimit);
         } catch (IllegalArgumentException e) {
             // FileSettings checks each of these; this is the backstop for a contract that tightened.
             throw new ConfigException(source, "policy", e.getMessage());
@@ -431,6 +432,7 @@ public final class ConfigLoader {
         DeletePolicy delete;
         RetrievePolicy retrieve;
         String hideKeyword;
+        int prefetchLimit;
         Pop3Options pop3;
         OpsSettings ops = OpsSettings.defaults();
         io.popbridge.mapping.StoreConfig store;
@@ -476,6 +478,8 @@ public final class ConfigLoader {
             s.connectTimeout = upstream.duration("connect-timeout", imapDefaults.connectTimeout());
             s.commandTimeout = upstream.duration("command-timeout", imapDefaults.commandTimeout());
             s.mailbox = upstream.string("mailbox", "INBOX");
+            s.prefetchLimit = upstream.integer("prefetch-limit", BridgeOptions.DEFAULT_PREFETCH_LIMIT, 0,
+                    BridgeOptions.MAX_PREFETCH_LIMIT);
             s.reuse = reuse(upstream.section("reuse", REUSE));
             s.routes = routes(top);
             s.lookup = LookupSettings.read(top);

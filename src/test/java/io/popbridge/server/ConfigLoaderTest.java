@@ -124,6 +124,9 @@ class ConfigLoaderTest {
                 Arguments.of(URL + "  reuse:\n    idle-time: 30s\n    max-age: 10s\n", "upstream.reuse.max-age",
                         "must be from idle-time"),
                 Arguments.of(URL + "  reuse:\n    idle: 5s\n", "upstream.reuse.idle", "unknown setting"),
+                Arguments.of(URL + "  prefetch-limit: -1\n", "upstream.prefetch-limit", "from 0 to 16777216"),
+                Arguments.of(URL + "  prefetch-limit: 256k\n", "upstream.prefetch-limit", "expected a whole number"),
+                Arguments.of(URL + "  prefetch-limit: 16777217\n", "upstream.prefetch-limit", "from 0 to 16777216"),
                 Arguments.of(URL + "policy:\n  delete: foo\n", "policy.delete",
                         "'foo' is not a delete policy (expected hide, seen, expunge or move:<folder>)"),
                 Arguments.of(URL + "policy:\n  delete: 'move:'\n", "policy.delete", "move needs a folder name"),
@@ -401,6 +404,7 @@ class ConfigLoaderTest {
                   connect-timeout: 250ms
                   command-timeout: 2m
                   mailbox: Posteingang/Büro
+                  prefetch-limit: 65536
                 policy:
                   delete: move:Trash
                   retrieve: seen
@@ -426,6 +430,9 @@ class ConfigLoaderTest {
         assertEquals(DeletePolicy.parse("move:Trash"), bridge.deletePolicy());
         assertEquals(RetrievePolicy.SEEN, bridge.retrievePolicy());
         assertEquals("$Popped", bridge.hideKeyword());
+        assertEquals(65536, bridge.prefetchLimit());
+        assertEquals(BridgeOptions.DEFAULT_PREFETCH_LIMIT, ConfigLoader.load(write(URL)).bridge().prefetchLimit());
+        assertEquals(0, ConfigLoader.load(write(URL + "  prefetch-limit: 0\n")).bridge().prefetchLimit());
     }
 
     @Test
@@ -709,7 +716,7 @@ class ConfigLoaderTest {
     private static List<Object> withoutTls(BridgeOptions b) {
         ImapClientOptions i = b.imap();
         List<Object> values = new ArrayList<>(List.of(b.upstream(), b.mailbox(), b.deletePolicy(),
-                b.retrievePolicy(), b.hideKeyword(), i.connectTimeout(), i.commandTimeout(), i.maxLineLength(),
+                b.retrievePolicy(), b.hideKeyword(), b.prefetchLimit(), i.connectTimeout(), i.commandTimeout(), i.maxLineLength(),
                 i.maxLiteralSize()));
         return values;
     }
