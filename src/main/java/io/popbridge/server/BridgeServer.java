@@ -8,9 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.popbridge.pop3.CidrRange;
@@ -123,8 +121,11 @@ public final class BridgeServer implements AutoCloseable {
             initializers.add(new Pop3ServerInitializer(pop3, provider, listener.tls(), context,
                     observers.apply(listener.name()), listener.proxyProtocol() ? trustedProxies : null, limits));
         }
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(workerThreads, NioIoHandler.newFactory());
+        Transport transport = Transport.chosen();
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(workerThreads, transport.ioHandlerFactory());
+        LOG.info("POP3 transport {} with {} event loop(s)", transport.name().toLowerCase(java.util.Locale.ROOT),
+                ((MultiThreadIoEventLoopGroup) workers).executorCount());
         ChannelGroup sessions = new DefaultChannelGroup("pop3-sessions", GlobalEventExecutor.INSTANCE);
         List<Channel> channels = new ArrayList<>();
         try {
@@ -132,7 +133,7 @@ public final class BridgeServer implements AutoCloseable {
                 Pop3ServerInitializer initializer = initializers.get(i);
                 channels.add(new ServerBootstrap()
                         .group(boss, workers)
-                        .channel(NioServerSocketChannel.class)
+                        .channel(transport.serverChannel())
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, Pop3ServerInitializer.WRITE_BUFFER_WATER_MARK)
