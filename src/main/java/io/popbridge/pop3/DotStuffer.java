@@ -16,9 +16,9 @@ import java.nio.ByteBuffer;
  * display; the bridge accounts for it in the advertised size.
  *
  * <p>State carried across chunks: whether the next octet starts a line, and whether the last octet
- * was a CR whose LF may still come. The scan jumps from line end to line end with
- * {@link ByteBuf#indexOf} (word-at-a-time in Netty, also through slices) and looks only at the
- * octet after each line end, never at every octet. Unchanged runs are forwarded as retained slices
+ * was a CR whose LF may still come. The scan jumps from line end to line end with a
+ * {@link LineEndScanner} (eight octets at a time over a copied window, one pass for CR and LF) and
+ * looks only at the octet after each line end. Unchanged runs are forwarded as retained slices
  * of the input, and the inserted octets are shared read-only direct constants, so nothing is
  * copied; a chunk needing very many insertions (bare-LF mail) is copied once into one flat buffer
  * instead. Not thread-safe; one instance per reply.
@@ -45,6 +45,7 @@ final class DotStuffer {
     private static final int MAX_PIECES = 256;
 
     private final ByteBufAllocator alloc;
+    private final LineEndScanner lineEnds = new LineEndScanner();
     private boolean atLineStart = true;
     private boolean afterCr;
     private long lineEndOctetsAdded;
@@ -82,8 +83,7 @@ final class DotStuffer {
                     lineEndOctetsAdded++;
                 }
             }
-            int nextLf = -2; // next LF / CR at or after pos; -2: not searched yet, -1: none left
-            int nextCr = -2;
+            lineEnds.reset(chunk);
             while (pos < end) {
                 if (atLineStart) {
                     atLineStart = false;
@@ -92,17 +92,11 @@ final class DotStuffer {
                         runStart = pos;
                     }
                 }
-                if (nextLf != -1 && nextLf < pos) {
-                    nextLf = chunk.indexOf(pos, end, LF);
-                }
-                if (nextCr != -1 && nextCr < pos) {
-                    nextCr = chunk.indexOf(pos, end, CR);
-                }
-                int eol = nextLf < 0 ? nextCr : nextCr < 0 ? nextLf : Math.min(nextLf, nextCr);
+                int eol = lineEnds.next(pos, end);
                 if (eol < 0) {
                     break; // the rest is one open line
                 }
-                if (eol == nextLf) {
+                if (lineEnds.octet(eol) == LF) {
                     // bare LF (a CR before it would have been found first): replace it by CRLF
                     insert(eol, CRLF_BUF);
                     lineEndOctetsAdded++;
@@ -112,7 +106,7 @@ final class DotStuffer {
                 } else if (eol + 1 == end) {
                     afterCr = true; // its LF may start the next chunk
                     pos = end;
-                } else if (chunk.getByte(eol + 1) == LF) {
+                } else if (lineEnds.octet(eol + 1) == LF) {
                     pos = eol + 2;
                     atLineStart = true;
                 } else {
@@ -152,6 +146,7 @@ final class DotStuffer {
             }
             throw e;
         } finally {
+            lineEnds.reset(null);
             if (this.chunk != null) {
                 this.chunk.release();
                 this.chunk = null;
