@@ -44,7 +44,26 @@ public final class MultiLineReader {
     /** Feeds bytes of a body; returns how many were consumed (fewer than {@code length} once done). */
     public int feed(byte[] bytes, int offset, int length) {
         int i = 0;
+        int end = offset + length;
         while (i < length && state != DONE) {
+            if (state == MID_LINE) {
+                // inside a line only LF matters: skip to it in a tight loop instead of a state step per octet
+                int from = offset + i;
+                int lf = from;
+                while (lf < end && bytes[lf] != '\n') {
+                    lf++;
+                }
+                if (lf > from) {
+                    octets += lf - from;
+                    previousCr = bytes[lf - 1] == '\r';
+                }
+                if (lf == end) {
+                    return length;
+                }
+                content('\n');
+                i = lf - offset + 1;
+                continue;
+            }
             accept(bytes[offset + i] & 0xff);
             i++;
         }

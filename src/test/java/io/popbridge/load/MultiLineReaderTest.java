@@ -79,4 +79,31 @@ class MultiLineReaderTest {
         reader.feed(". \r\n".getBytes(StandardCharsets.US_ASCII), 0, 4);
         assertFalse(reader.done(), "\". \" is a stuffed line, not the terminator");
     }
+    @Test
+    void feedInRandomPiecesCountsAsTheOctetByOctetReader() throws IOException {
+        java.util.Random random = new java.util.Random(3);
+        byte[] alphabet = {'a', 'b', '.', '\r', '\n', ' '};
+        for (int round = 0; round < 500; round++) {
+            StringBuilder body = new StringBuilder();
+            int n = random.nextInt(400);
+            for (int i = 0; i < n; i++) {
+                body.append((char) alphabet[random.nextInt(alphabet.length)]);
+            }
+            byte[] wire = (body + "\r\n.\r\nNEXT").getBytes(StandardCharsets.ISO_8859_1);
+            MultiLineReader slow = new MultiLineReader();
+            ByteArrayInputStream in = new ByteArrayInputStream(wire);
+            long octets = slow.readBody(in); // the terminator may come earlier, from a random ".\r\n"
+            int consumed = wire.length - in.available();
+            MultiLineReader fast = new MultiLineReader();
+            int used = 0;
+            while (!fast.done()) {
+                int piece = Math.min(wire.length - used, 1 + random.nextInt(40));
+                used += fast.feed(wire, used, piece);
+            }
+            assertEquals(consumed, used, "round " + round);
+            assertEquals(octets, fast.octets(), "round " + round);
+            assertEquals(slow.lines(), fast.lines(), "round " + round);
+            assertEquals(slow.bareLineFeeds(), fast.bareLineFeeds(), "round " + round);
+        }
+    }
 }
