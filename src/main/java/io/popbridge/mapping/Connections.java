@@ -24,6 +24,9 @@ abstract class Connections {
 
     abstract void close();
 
+    /** SQLite's primary result code for a lock held by another connection. */
+    private static final int SQLITE_BUSY = 5;
+
     static Connections sqlite(StoreConfig.Sqlite config) {
         Path file = config.file().toAbsolutePath();
         String where = "sqlite:" + file;
@@ -42,11 +45,27 @@ abstract class Connections {
             // WAL is switched on only now that the busy timeout is in force: sqlite-jdbc applies
             // journal_mode from the config before busy_timeout, so two instances opening a new
             // file together could fail at once with SQLITE_BUSY instead of waiting.
-            try (java.sql.Statement st = c.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-            } catch (SQLException e) {
-                c.close();
-                throw e;
+            // Switching the journal mode needs an exclusive lock, and SQLite may answer SQLITE_BUSY
+            // at once without its busy handler while another instance does the same: retry until
+            // the busy timeout has passed.
+            long deadline = System.nanoTime() + config.busyTimeout().toNanos();
+            while (true) {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("PRAGMA journal_mode=WAL");
+                    break;
+                } catch (SQLException e) {
+                    if ((e.getErrorCode() & 0xFF) != SQLITE_BUSY || System.nanoTime() > deadline) {
+                        c.close();
+                        throw e;
+                    }
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    c.close();
+                    throw new SQLException("interrupted while waiting for the store's lock", e);
+                }
             }
             return new Single(c, where);
         } catch (IOException | SQLException e) {
